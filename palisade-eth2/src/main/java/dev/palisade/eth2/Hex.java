@@ -1,0 +1,40 @@
+package dev.palisade.eth2;
+
+import java.util.HexFormat;
+
+/** 0x-prefixed lower-case hex, the encoding of every byte field in the eth2 APIs. */
+public final class Hex {
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Hex() {}
+
+  public static String encode(byte[] bytes) {
+    return "0x" + HEX.formatHex(bytes);
+  }
+
+  /** Decodes hex with or without a 0x prefix, in any case. */
+  public static byte[] decode(String hex) {
+    if (hex == null) {
+      throw new IllegalArgumentException("hex string is missing");
+    }
+    String digits = hex.startsWith("0x") || hex.startsWith("0X") ? hex.substring(2) : hex;
+    if (digits.length() % 2 != 0) {
+      throw new IllegalArgumentException("hex string has an odd number of digits");
+    }
+    try {
+      return HEX.parseHex(digits);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a hex string");
+    }
+  }
+
+  /** Decodes hex that must encode exactly {@code length} bytes. */
+  public static byte[] decode(String hex, int length) {
+    byte[] bytes = decode(hex);
+    if (bytes.length != length) {
+      throw new IllegalArgumentException(
+          "expected " + length + " bytes of hex but got " + bytes.length);
+    }
+    return bytes;
+  }
+}
