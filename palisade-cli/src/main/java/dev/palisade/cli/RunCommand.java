@@ -1,0 +1,133 @@
+package dev.palisade.cli;
+
+import dev.palisade.crypto.KeystoreDirectoryLoader;
+import dev.palisade.crypto.KeystoreLoadResult;
+import dev.palisade.eth2.Network;
+import dev.palisade.server.NodeConfig;
+import dev.palisade.server.PalisadeNode;
+import dev.palisade.server.ServerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Start the signer: the Web3Signer-compatible eth2 HTTP API on --http-listen-port.")
+final class RunCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin StoreOptions store;
+
+  @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
+  Path configFile;
+
+  @Option(names = "--http-listen-host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--http-listen-port", defaultValue = "9000", description = "Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(
+      names = "--http-max-request-body-size",
+      defaultValue = "4194304",
+      description = "Larger requests get 413. Default: ${DEFAULT-VALUE} bytes")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--signing-threads",
+      description = "Threads for decoding, policies and BLS signing. Default: 4 x cores")
+  Integer signingThreads;
+
+  @Option(names = "--keystores-path", description = "Directory of EIP-2335 keystores (*.json) to load at start")
+  Path keystoresPath;
+
+  @Option(
+      names = "--keystores-passwords-path",
+      description = "Directory with one <name>.txt password per <name>.json keystore")
+  Path keystoresPasswordsPath;
+
+  @Option(names = "--keystores-password-file", description = "One password file for every keystore")
+  Path keystoresPasswordFile;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Network network = store.resolveNetwork();
+    Optional<NodeConfig.KeystoreSource> keystores = keystoreSource();
+    ServerConfig serverConfig =
+        new ServerConfig(
+            host,
+            port,
+            maxBodyBytes,
+            signingThreads != null ? signingThreads : ServerConfig.defaultSigningThreads());
+    NodeConfig config =
+        new NodeConfig(serverConfig, network, store.dataPath, store.slashingConfig(), keystores);
+
+    PalisadeNode node = PalisadeNode.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close();
+                  stopped.countDown();
+                },
+                "palisade-shutdown"));
+    out.printf(
+        "Palisade listening on http://%s:%d (network %s; slashing protection: %s)%n",
+        host, node.port(), network.name(), store.describeSlashingStore());
+    out.flush();
+
+    if (keystores.isPresent()) {
+      long started = System.nanoTime();
+      KeystoreLoadResult result = loadKeystores(keystores.get());
+      int added = node.addKeys(result.keys());
+      out.printf(
+          "Loaded %d key(s) from %s in %.1f s%s%n",
+          added,
+          keystores.get().keystoresPath(),
+          (System.nanoTime() - started) / 1e9,
+          result.errors().isEmpty() ? "" : "; " + result.errors().size() + " keystore(s) failed:");
+      result.errors().forEach(error -> out.printf("  %s: %s%n", error.file(), error.reason()));
+    } else {
+      node.addKeys(List.of());
+      out.println(
+          "Holding no keys. Add EIP-2335 keystores with --keystores-path DIR and"
+              + " --keystores-password-file FILE (or --keystores-passwords-path DIR).");
+    }
+    out.printf("Ready: %d key(s); sign at POST /api/v1/eth2/sign/{pubkey}%n", node.vault().publicKeys().size());
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private Optional<NodeConfig.KeystoreSource> keystoreSource() {
+    if (keystoresPath == null) {
+      if (keystoresPasswordsPath != null || keystoresPasswordFile != null) {
+        throw new IllegalArgumentException("a keystore password option needs --keystores-path");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new NodeConfig.KeystoreSource(
+            keystoresPath, Optional.ofNullable(keystoresPasswordsPath), Optional.ofNullable(keystoresPasswordFile)));
+  }
+
+  private static KeystoreLoadResult loadKeystores(NodeConfig.KeystoreSource source) {
+    return KeystoreDirectoryLoader.load(
+        source.keystoresPath(), source.passwordsPath(), source.passwordFile());
+  }
+}

@@ -1,0 +1,14 @@
+package dev.palisade.server.signing;
+
+/** The outcome of a {@link SigningPolicy}. */
+public sealed interface PolicyDecision {
+  Allow ALLOW = new Allow();
+
+  record Allow() implements PolicyDecision {}
+
+  /**
+   * A refusal. {@code rule} is a stable machine-readable name (e.g. {@code DOUBLE_VOTE}); {@code
+   * message} explains it to a human and names the conflicting record.
+   */
+  record Deny(String rule, String message) implements PolicyDecision {}
+}

@@ -1,0 +1,54 @@
+package dev.palisade.server.signing;
+
+/**
+ * Why a signing request did not produce a signature. Each kind maps to one HTTP status in {@code
+ * dev.palisade.server.http.ErrorResponses}; messages are safe to show a client (no secrets, no
+ * stack traces).
+ */
+public abstract sealed class SigningException extends RuntimeException {
+  protected SigningException(String message) {
+    super(message, null, false, false);
+  }
+
+  /** The request is malformed; {@code field} names the offending JSON field when known. */
+  public static final class BadRequest extends SigningException {
+    private final String field;
+
+    public BadRequest(String field, String message) {
+      super(message);
+      this.field = field;
+    }
+
+    public String field() {
+      return field;
+    }
+  }
+
+  /** No key with this identifier is loaded. */
+  public static final class UnknownKey extends SigningException {
+    public UnknownKey(String identifier) {
+      super("no key loaded for identifier " + identifier);
+    }
+  }
+
+  /** A policy refused to sign. */
+  public static final class Refused extends SigningException {
+    private final String rule;
+
+    public Refused(String rule, String message) {
+      super(message);
+      this.rule = rule;
+    }
+
+    public String rule() {
+      return rule;
+    }
+  }
+
+  /** A store the request needs is unavailable, or the signer is not ready; try again later. */
+  public static final class Unavailable extends SigningException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+}

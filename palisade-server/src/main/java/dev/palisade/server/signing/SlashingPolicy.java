@@ -1,0 +1,56 @@
+package dev.palisade.server.signing;
+
+import dev.palisade.eth2.Bytes32;
+import dev.palisade.eth2.signing.SlashingSubject;
+import dev.palisade.slashing.SlashingProtection;
+import dev.palisade.slashing.SlashingStoreUnavailableException;
+import dev.palisade.slashing.Verdict;
+
+/**
+ * EIP-3076 anti-slashing: blocks and attestations are checked against, and recorded in, the
+ * slashing history before they can be signed. Every other type passes.
+ */
+public final class SlashingPolicy implements SigningPolicy {
+  private final SlashingProtection protection;
+
+  public SlashingPolicy(SlashingProtection protection) {
+    this.protection = protection;
+  }
+
+  @Override
+  public PolicyDecision evaluate(SigningContext context) {
+    var subject = context.request().slashingSubject();
+    if (subject.isEmpty()) {
+      return PolicyDecision.ALLOW;
+    }
+    Bytes32 genesisValidatorsRoot =
+        context
+            .request()
+            .forkInfo()
+            .orElseThrow(() -> new SigningException.BadRequest("fork_info", "fork_info is required"))
+            .genesisValidatorsRoot();
+    try {
+      Verdict verdict;
+      if (subject.get() instanceof SlashingSubject.Block block) {
+        verdict =
+            protection.checkAndRecordBlock(
+                context.key(), genesisValidatorsRoot, block.slot(), context.signingRoot());
+      } else {
+        var attestation = (SlashingSubject.Attestation) subject.get();
+        verdict =
+            protection.checkAndRecordAttestation(
+                context.key(),
+                genesisValidatorsRoot,
+                attestation.sourceEpoch(),
+                attestation.targetEpoch(),
+                context.signingRoot());
+      }
+      return verdict instanceof Verdict.Refused refused
+          ? new PolicyDecision.Deny(refused.rule(), refused.message())
+          : PolicyDecision.ALLOW;
+    } catch (SlashingStoreUnavailableException e) {
+      throw new SigningException.Unavailable(
+          "slashing protection database is unavailable; refusing to sign: " + e.getMessage());
+    }
+  }
+}
