@@ -41,8 +41,8 @@ public final class Bls {
   }
 
   /**
-   * Whether {@code compressed} deserializes to a point in the G1 subgroup. The identity is accepted,
-   * as in the bls12-381-tests {@code deserialization_G1} cases; public keys need {@link
+   * Whether {@code compressed} deserializes to a point in the G1 subgroup. The identity is
+   * accepted, as in the bls12-381-tests {@code deserialization_G1} cases; public keys need {@link
    * #isValidPublicKey}.
    */
   public static boolean isValidG1Point(byte[] compressed) {

@@ -38,6 +38,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Eip2335Keystore {
   public static final int VERSION = 4;
+
   /** Larger files are refused before parsing; real keystores are about 1 KiB. */
   public static final long MAX_FILE_BYTES = 1 << 20;
 
@@ -95,7 +96,9 @@ public final class Eip2335Keystore {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column "
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
                   + e.getLocation().getColumnNr();
       throw new KeystoreException(INVALID_FORMAT, "keystore is not valid JSON" + where);
     }
@@ -124,8 +127,7 @@ public final class Eip2335Keystore {
       throw new KeystoreException(UNSUPPORTED, "unsupported cipher '" + cipherFunction + "'");
     }
     byte[] iv = hex(object(cipherNode, "params"), "iv", "crypto.cipher.params.iv", IV_BYTES);
-    byte[] ciphertext =
-        hex(cipherNode, "message", "crypto.cipher.message", BlsSecretKey.SIZE);
+    byte[] ciphertext = hex(cipherNode, "message", "crypto.cipher.message", BlsSecretKey.SIZE);
 
     BlsPublicKey pubkey = null;
     String pubkeyHex = optionalText(root, "pubkey");
@@ -234,16 +236,15 @@ public final class Eip2335Keystore {
   /**
    * Decrypts the secret key and, if the keystore names a pubkey, checks that it matches.
    *
-   * @throws KeystoreException {@link KeystoreException.Kind#WRONG_PASSWORD} on a checksum
-   *     mismatch, {@code INVALID_SECRET} or {@code PUBKEY_MISMATCH} otherwise
+   * @throws KeystoreException {@link KeystoreException.Kind#WRONG_PASSWORD} on a checksum mismatch,
+   *     {@code INVALID_SECRET} or {@code PUBKEY_MISMATCH} otherwise
    */
   public BlsSecretKey decrypt(String password) throws KeystoreException {
     BlsSecretKey key;
     try (SecretBytes secret = decryptSecret(password)) {
       key = BlsSecretKey.fromBytes(secret);
     } catch (IllegalArgumentException e) {
-      throw new KeystoreException(
-          INVALID_SECRET, "decrypted secret is not a valid BLS secret key");
+      throw new KeystoreException(INVALID_SECRET, "decrypted secret is not a valid BLS secret key");
     }
     if (pubkey != null && !pubkey.equals(key.publicKey())) {
       BlsPublicKey derived = key.publicKey();

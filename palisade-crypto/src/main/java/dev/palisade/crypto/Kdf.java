@@ -31,6 +31,7 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
   record Scrypt(int n, int r, int p, byte[] salt) implements Kdf {
     /** 128 * r * n may not exceed 1 GiB (n=2^20 with r=8). */
     public static final long MAX_MEMORY_BYTES = 1L << 30;
+
     public static final int MAX_P = 16;
 
     public Scrypt {

@@ -1,8 +1,8 @@
 package dev.palisade.crypto;
 
 /**
- * A keystore could not be parsed or decrypted. Messages name the problem, never the password or
- * any key material, so they are safe to log and to return to API clients.
+ * A keystore could not be parsed or decrypted. Messages name the problem, never the password or any
+ * key material, so they are safe to log and to return to API clients.
  */
 public final class KeystoreException extends Exception {
   private static final long serialVersionUID = 1L;

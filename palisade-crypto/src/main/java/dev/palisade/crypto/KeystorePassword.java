@@ -10,10 +10,10 @@ import java.text.Normalizer;
 import java.util.Arrays;
 
 /**
- * The EIP-2335 password as KDF input: NFKD-normalised, with C0 (U+0000-U+001F), DEL (U+007F) and
- * C1 (U+0080-U+009F) control characters removed, then UTF-8 encoded. Holds the result both as chars
- * (for the JDK's PBKDF2, which UTF-8-encodes chars itself) and as bytes (for scrypt), and wipes both
- * on close. The NFKD String itself is immutable and cannot be wiped.
+ * The EIP-2335 password as KDF input: NFKD-normalised, with C0 (U+0000-U+001F), DEL (U+007F) and C1
+ * (U+0080-U+009F) control characters removed, then UTF-8 encoded. Holds the result both as chars
+ * (for the JDK's PBKDF2, which UTF-8-encodes chars itself) and as bytes (for scrypt), and wipes
+ * both on close. The NFKD String itself is immutable and cannot be wiped.
  */
 final class KeystorePassword implements AutoCloseable {
   private final char[] chars;
