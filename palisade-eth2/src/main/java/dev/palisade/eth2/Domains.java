@@ -15,8 +15,9 @@ public final class Domains {
 
   /** domain_type ‖ fork_data_root[0:28]. */
   public static Bytes32 computeDomain(DomainType type, ForkVersion forkVersion, Bytes32 genesisValidatorsRoot) {
-    byte[] domain = computeForkDataRoot(forkVersion, genesisValidatorsRoot).toArray();
+    byte[] domain = new byte[Bytes32.SIZE];
     System.arraycopy(type.toArray(), 0, domain, 0, 4);
+    System.arraycopy(computeForkDataRoot(forkVersion, genesisValidatorsRoot).toArray(), 0, domain, 4, 28);
     return Bytes32.wrap(domain);
   }
 

@@ -1,0 +1,53 @@
+package dev.palisade.eth2.signing;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The Web3Signer eth2 signing types, each with the JSON key that carries its message. */
+public enum SigningType {
+  BLOCK("block", true),
+  BLOCK_V2("beacon_block", true),
+  ATTESTATION("attestation", true),
+  AGGREGATION_SLOT("aggregation_slot", true),
+  AGGREGATE_AND_PROOF("aggregate_and_proof", true),
+  AGGREGATE_AND_PROOF_V2("aggregate_and_proof", true),
+  DEPOSIT("deposit", false),
+  RANDAO_REVEAL("randao_reveal", true),
+  VOLUNTARY_EXIT("voluntary_exit", true),
+  SYNC_COMMITTEE_MESSAGE("sync_committee_message", true),
+  SYNC_COMMITTEE_SELECTION_PROOF("sync_aggregator_selection_data", true),
+  SYNC_COMMITTEE_CONTRIBUTION_AND_PROOF("contribution_and_proof", true),
+  VALIDATOR_REGISTRATION("validator_registration", false);
+
+  private final String payloadKey;
+  private final boolean needsForkInfo;
+
+  SigningType(String payloadKey, boolean needsForkInfo) {
+    this.payloadKey = payloadKey;
+    this.needsForkInfo = needsForkInfo;
+  }
+
+  /** The request body key of this type's message, e.g. {@code beacon_block} for BLOCK_V2. */
+  public String payloadKey() {
+    return payloadKey;
+  }
+
+  /** DEPOSIT and VALIDATOR_REGISTRATION take their domain from elsewhere and carry no fork_info. */
+  public boolean needsForkInfo() {
+    return needsForkInfo;
+  }
+
+  /** Case-insensitive lookup, as Web3Signer accepts any case. */
+  public static Optional<SigningType> fromName(String name) {
+    if (name == null) {
+      return Optional.empty();
+    }
+    String upper = name.trim().toUpperCase(Locale.ROOT);
+    for (SigningType type : values()) {
+      if (type.name().equals(upper)) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.palisade.eth2.signing;
+
+import dev.palisade.eth2.Bytes32;
+import dev.palisade.eth2.DomainType;
+import dev.palisade.eth2.Fork;
+import dev.palisade.eth2.Network;
+import dev.palisade.eth2.types.SyncAggregatorSelectionData;
+import java.util.Optional;
+
+/** SYNC_COMMITTEE_SELECTION_PROOF: SyncAggregatorSelectionData. Needs Altair. */
+public record SyncCommitteeSelectionProofRequest(
+    ForkInfo forkContext, Bytes32 signingRootClaim, SyncAggregatorSelectionData selectionData) implements SigningRequest {
+  @Override
+  public SigningType type() {
+    return SigningType.SYNC_COMMITTEE_SELECTION_PROOF;
+  }
+
+  @Override
+  public Optional<ForkInfo> forkInfo() {
+    return Optional.of(forkContext);
+  }
+
+  @Override
+  public Optional<Bytes32> claimedSigningRoot() {
+    return Optional.ofNullable(signingRootClaim);
+  }
+
+  @Override
+  public Optional<SlashingSubject> slashingSubject() {
+    return Optional.empty();
+  }
+
+  @Override
+  public SigningRoots signingRoots(Network network) {
+    return RootComputation.guarded(type(), network, () -> {
+      long epoch = network.epochAtSlot(selectionData.slot());
+      RootComputation.requireActive(network, Fork.ALTAIR, epoch, type());
+      return SigningRoots.of(
+          selectionData.hashTreeRoot(), forkContext.domain(DomainType.SYNC_COMMITTEE_SELECTION_PROOF, epoch));
+    });
+  }
+}
