@@ -1,11 +1,11 @@
 package dev.palisade.cli;
 
 import dev.palisade.crypto.KeystoreDirectoryLoader;
-import dev.palisade.crypto.KeystoreLoadResult;
 import dev.palisade.eth2.Network;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.server.PalisadeNode;
 import dev.palisade.server.ServerConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
   Path keystoresPasswordFile;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     Network network = store.resolveNetwork();
     Optional<NodeConfig.KeystoreSource> keystores = keystoreSource();
@@ -89,15 +89,15 @@ final class RunCommand implements Callable<Integer> {
 
     if (keystores.isPresent()) {
       long started = System.nanoTime();
-      KeystoreLoadResult result = loadKeystores(keystores.get());
-      int added = node.addKeys(result.keys());
+      KeystoreDirectoryLoader.Result result = keystores.get().load();
+      int added = node.addKeys(result.secretKeys());
       out.printf(
           "Loaded %d key(s) from %s in %.1f s%s%n",
           added,
           keystores.get().keystoresPath(),
           (System.nanoTime() - started) / 1e9,
           result.errors().isEmpty() ? "" : "; " + result.errors().size() + " keystore(s) failed:");
-      result.errors().forEach(error -> out.printf("  %s: %s%n", error.file(), error.reason()));
+      result.errors().forEach(error -> out.printf("  %s: %s%n", error.fileName(), error.reason()));
     } else {
       node.addKeys(List.of());
       out.println(
@@ -124,10 +124,5 @@ final class RunCommand implements Callable<Integer> {
     return Optional.of(
         new NodeConfig.KeystoreSource(
             keystoresPath, Optional.ofNullable(keystoresPasswordsPath), Optional.ofNullable(keystoresPasswordFile)));
-  }
-
-  private static KeystoreLoadResult loadKeystores(NodeConfig.KeystoreSource source) {
-    return KeystoreDirectoryLoader.load(
-        source.keystoresPath(), source.passwordsPath(), source.passwordFile());
   }
 }

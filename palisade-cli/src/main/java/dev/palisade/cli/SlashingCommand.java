@@ -1,6 +1,7 @@
 package dev.palisade.cli;
 
 import dev.palisade.server.NodeConfig;
+import dev.palisade.slashing.InterchangeException;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
 import java.io.IOException;
@@ -85,7 +86,7 @@ final class SlashingCommand implements Runnable {
     Path from;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterchangeException {
       try (SlashingProtection protection = open(store);
           InputStream in = Files.newInputStream(from)) {
         protection.importInterchange(in);

@@ -1,6 +1,8 @@
 package dev.palisade.server;
 
+import dev.palisade.crypto.KeystoreDirectoryLoader;
 import dev.palisade.eth2.Network;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -33,6 +35,14 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             "give exactly one of --keystores-passwords-path and --keystores-password-file with --keystores-path");
       }
+    }
+
+    /** Decrypts every keystore in parallel; one bad file is reported and never stops the others. */
+    public KeystoreDirectoryLoader.Result load() throws IOException {
+      KeystoreDirectoryLoader loader = new KeystoreDirectoryLoader();
+      return passwordFile.isPresent()
+          ? loader.loadWithPasswordFile(keystoresPath, passwordFile.get())
+          : loader.loadWithPasswordsDir(keystoresPath, passwordsPath.orElseThrow());
     }
   }
 }

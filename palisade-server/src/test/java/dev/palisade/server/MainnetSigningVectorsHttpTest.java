@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.crypto.Bls;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.crypto.KeystoreDirectoryLoader;
-import dev.palisade.crypto.KeystoreLoadResult;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Hex;
 import dev.palisade.eth2.Networks;
@@ -52,11 +51,12 @@ class MainnetSigningVectorsHttpTest {
     copyResource("/vectors/eip2335-keystores/erc2335_pbkdf2_test_vector.keystore.json", keystores.resolve("validator.json"));
     Path passwordFile = temp.resolve("password.txt");
     Files.writeString(passwordFile, KEYSTORE_PASSWORD + "\n", StandardCharsets.UTF_8);
-    KeystoreLoadResult loaded = KeystoreDirectoryLoader.load(keystores, Optional.empty(), Optional.of(passwordFile));
+    KeystoreDirectoryLoader.Result loaded =
+        new NodeConfig.KeystoreSource(keystores, Optional.empty(), Optional.of(passwordFile)).load();
     assertTrue(loaded.errors().isEmpty(), () -> "keystore errors: " + loaded.errors());
 
     node = PalisadeNode.start(TestNodes.sqlite(Networks.named("mainnet"), temp.resolve("data")));
-    assertEquals(1, node.addKeys(loaded.keys()));
+    assertEquals(1, node.addKeys(loaded.secretKeys()));
     client = new HttpTestClient(node.port());
   }
 

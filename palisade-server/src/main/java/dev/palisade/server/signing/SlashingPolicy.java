@@ -2,6 +2,8 @@ package dev.palisade.server.signing;
 
 import dev.palisade.eth2.Bytes32;
 import dev.palisade.eth2.signing.SlashingSubject;
+import dev.palisade.slashing.GenesisValidatorsRootMismatchException;
+import dev.palisade.slashing.Rule;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingStoreUnavailableException;
 import dev.palisade.slashing.Verdict;
@@ -46,8 +48,10 @@ public final class SlashingPolicy implements SigningPolicy {
                 context.signingRoot());
       }
       return verdict instanceof Verdict.Refused refused
-          ? new PolicyDecision.Deny(refused.rule(), refused.message())
+          ? new PolicyDecision.Deny(refused.ruleName(), refused.message())
           : PolicyDecision.ALLOW;
+    } catch (GenesisValidatorsRootMismatchException e) {
+      return new PolicyDecision.Deny(Rule.GENESIS_VALIDATORS_ROOT_MISMATCH.code(), e.getMessage());
     } catch (SlashingStoreUnavailableException e) {
       throw new SigningException.Unavailable(
           "slashing protection database is unavailable; refusing to sign: " + e.getMessage());

@@ -1,0 +1,102 @@
+package dev.palisade.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandLineTest {
+  @TempDir Path temp;
+
+  private record Outcome(int exitCode, String out, String err) {}
+
+  private static Outcome execute(Map<String, String> environment, String... args) {
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.execute(args, environment);
+      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(originalOut);
+      System.setErr(originalErr);
+    }
+  }
+
+  @ParameterizedTest(name = "palisade {0} --help")
+  @ValueSource(strings = {"", "run", "slashing", "slashing export", "slashing import"})
+  void everyCommandHasHelp(String command) {
+    String[] args = (command.isEmpty() ? "--help" : command + " --help").split(" ");
+    Outcome outcome = execute(Map.of(), args);
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertTrue(outcome.out().contains("Usage: palisade"), outcome.out());
+  }
+
+  @Test
+  void runHelpListsTheWeb3SignerKeyFlags() {
+    Outcome outcome = execute(Map.of(), "run", "--help");
+    for (String flag :
+        new String[] {"--keystores-path", "--keystores-passwords-path", "--keystores-password-file",
+          "--http-listen-port", "--http-listen-host", "--data-path", "--network"}) {
+      assertTrue(outcome.out().contains(flag), flag);
+    }
+  }
+
+  @Test
+  void unknownNetworkIsAClearError() {
+    Outcome outcome =
+        execute(Map.of(), "run", "--network", "atlantis", "--data-path", temp.toString(), "--http-listen-port", "0");
+    assertEquals(1, outcome.exitCode());
+    assertTrue(outcome.err().contains("atlantis"), outcome.err());
+  }
+
+  @Test
+  void aBadConfigFileIsAClearError() throws Exception {
+    Path config = Files.writeString(temp.resolve("config.yaml"), "http-listen-port: [1, 2]\n");
+    Outcome outcome = execute(Map.of(), "run", "--config-file", config.toString());
+    assertEquals(2, outcome.exitCode());
+    assertTrue(outcome.err().contains("http-listen-port"), outcome.err());
+  }
+
+  @Test
+  void slashingImportRefusesAnInvalidFileAndRoundTripsAValidOne() throws Exception {
+    Path data = temp.resolve("data");
+    Path bad = Files.writeString(temp.resolve("bad.json"), "{\"metadata\": 5}");
+    Outcome failed = execute(Map.of(), "slashing", "import", "--data-path", data.toString(), "--from", bad.toString());
+    assertEquals(1, failed.exitCode(), failed.out());
+    assertTrue(failed.err().contains("palisade: "), failed.err());
+    Path exported = temp.resolve("out.json");
+    Outcome nothing = execute(Map.of(), "slashing", "export", "--data-path", data.toString(), "--to", exported.toString());
+    assertEquals(1, nothing.exitCode(), "the failed import pinned nothing and recorded nothing");
+    assertTrue(Files.notExists(exported));
+
+    String pubkey = "0x" + "b8".repeat(48);
+    Path valid = Files.writeString(temp.resolve("valid.json"), """
+        {"metadata":{"interchange_format_version":"5",
+          "genesis_validators_root":"0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95"},
+         "data":[{"pubkey":"%s",
+           "signed_blocks":[{"slot":"81952","signing_root":"0x%s"}],
+           "signed_attestations":[{"source_epoch":"2290","target_epoch":"3007","signing_root":"0x%s"}]}]}
+        """.formatted(pubkey, "4f".repeat(32), "58".repeat(32)));
+    Outcome imported = execute(Map.of(), "slashing", "import", "--data-path", data.toString(), "--from", valid.toString());
+    assertEquals(0, imported.exitCode(), imported.err());
+    Outcome export = execute(Map.of(), "slashing", "export", "--data-path", data.toString(), "--to", exported.toString());
+    assertEquals(0, export.exitCode(), export.err());
+    String json = Files.readString(exported);
+    for (String expected : new String[] {pubkey, "81952", "2290", "3007", "4f".repeat(32), "58".repeat(32)}) {
+      assertTrue(json.contains(expected), expected + " in " + json);
+    }
+  }
+}
