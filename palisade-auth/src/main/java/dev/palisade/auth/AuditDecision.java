@@ -1,0 +1,17 @@
+package dev.palisade.auth;
+
+import java.util.Locale;
+
+/** The outcome an audit row records. */
+public enum AuditDecision {
+  SIGNED,
+  REFUSED;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static AuditDecision parse(String text) {
+    return valueOf(text.toUpperCase(Locale.ROOT));
+  }
+}
