@@ -47,6 +47,25 @@ final class RunCommand implements Callable<Integer> {
       description = "Threads for decoding, policies and BLS signing. Default: 4 x cores")
   Integer signingThreads;
 
+  @Option(
+      names = "--metrics-enabled",
+      defaultValue = "true",
+      arity = "1",
+      description = "Serve Prometheus metrics at /metrics on --metrics-port. Default: ${DEFAULT-VALUE}")
+  boolean metricsEnabled;
+
+  @Option(names = "--metrics-host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE}")
+  String metricsHost;
+
+  @Option(names = "--metrics-port", defaultValue = "9001", description = "Default: ${DEFAULT-VALUE}")
+  int metricsPort;
+
+  @Option(
+      names = "--signing-queue-limit",
+      defaultValue = "50000",
+      description = "Requests waiting for a signing thread beyond this get 503. Default: ${DEFAULT-VALUE}")
+  int signingQueueLimit;
+
   @Option(names = "--keystores-path", description = "Directory of EIP-2335 keystores (*.json) to load at start")
   Path keystoresPath;
 
@@ -68,7 +87,10 @@ final class RunCommand implements Callable<Integer> {
             host,
             port,
             maxBodyBytes,
-            signingThreads != null ? signingThreads : ServerConfig.defaultSigningThreads());
+            signingThreads != null ? signingThreads : ServerConfig.defaultSigningThreads(),
+            signingQueueLimit,
+            metricsHost,
+            metricsEnabled ? metricsPort : ServerConfig.METRICS_DISABLED);
     NodeConfig config =
         new NodeConfig(serverConfig, network, store.dataPath, store.slashingConfig(), keystores);
 
@@ -85,6 +107,9 @@ final class RunCommand implements Callable<Integer> {
     out.printf(
         "Palisade listening on http://%s:%d (network %s; slashing protection: %s)%n",
         host, node.port(), network.name(), store.describeSlashingStore());
+    if (node.metricsPort() >= 0) {
+      out.printf("Metrics at http://%s:%d/metrics%n", metricsHost, node.metricsPort());
+    }
     out.flush();
 
     if (keystores.isPresent()) {

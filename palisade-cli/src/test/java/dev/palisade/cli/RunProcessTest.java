@@ -58,7 +58,7 @@ class RunProcessTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),
         Main.class.getName(), "run", "--config-file", config.toString(),
-        "--data-path", temp.resolve("data").toString()));
+        "--data-path", temp.resolve("data").toString(), "--metrics-port", "0"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("PALISADE_KEYSTORES_PATH", keystores.toString());
     Process process = builder.start();

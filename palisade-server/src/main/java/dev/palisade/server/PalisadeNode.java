@@ -2,6 +2,7 @@ package dev.palisade.server;
 
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningPolicy;
 import dev.palisade.server.signing.SigningService;
@@ -26,8 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class PalisadeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeNode.class);
+  /** Every key belongs to this operator until the auth issue brings operators. */
+  private static final String DEFAULT_OPERATOR = "default";
 
   private final SlashingProtection slashing;
+  private final PalisadeMetrics metrics = new PalisadeMetrics();
   private final InProcessVault vault = new InProcessVault();
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final PalisadeServer server;
@@ -36,8 +40,14 @@ public final class PalisadeNode implements AutoCloseable {
     this.slashing = openSlashingProtection(config);
     try {
       SigningService signing =
-          new SigningService(config.network(), vault, policies(), keysLoaded::get);
-      this.server = PalisadeServer.start(config.server(), signing, vault::publicKeys, healthChecks());
+          new SigningService(config.network(), vault, policies(), keysLoaded::get, metrics);
+      metrics.bindKeys(DEFAULT_OPERATOR, () -> vault.publicKeys().size());
+      metrics.bindVaultHealth(() -> true);
+      if (slashing != null) {
+        metrics.bindSlashingStore(slashing);
+      }
+      this.server =
+          PalisadeServer.start(config.server(), signing, vault::publicKeys, healthChecks(), metrics);
     } catch (RuntimeException e) {
       if (slashing != null) {
         slashing.close();
@@ -56,7 +66,7 @@ public final class PalisadeNode implements AutoCloseable {
       LOG.warn("SLASHING PROTECTION IS DISABLED: nothing stops a double vote or a double proposal");
       return List.of(context -> PolicyDecision.ALLOW);
     }
-    return List.of(new SlashingPolicy(slashing));
+    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()));
   }
 
   private List<HealthCheck> healthChecks() {
@@ -120,6 +130,11 @@ public final class PalisadeNode implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The bound metrics port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return server.metricsPort();
   }
 
   public InProcessVault vault() {

@@ -7,9 +7,10 @@ import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.signing.SigningService;
+import dev.palisade.server.metrics.PalisadeMetrics;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -20,7 +21,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +38,16 @@ public final class PalisadeServer implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 30;
 
   private final Vertx vertx;
-  private final WorkerExecutor signingPool;
+  private final ThreadPoolExecutor signingPool;
   private final HttpServer httpServer;
+  private final HttpServer metricsServer;
 
-  private PalisadeServer(Vertx vertx, WorkerExecutor signingPool, HttpServer httpServer) {
+  private PalisadeServer(
+      Vertx vertx, ThreadPoolExecutor signingPool, HttpServer httpServer, HttpServer metricsServer) {
     this.vertx = vertx;
     this.signingPool = signingPool;
     this.httpServer = httpServer;
+    this.metricsServer = metricsServer;
   }
 
   /**
@@ -51,12 +60,14 @@ public final class PalisadeServer implements AutoCloseable {
       ServerConfig config,
       SigningService signing,
       Supplier<Collection<BlsPublicKey>> publicKeys,
-      List<HealthCheck> healthChecks) {
+      List<HealthCheck> healthChecks,
+      PalisadeMetrics metrics) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(2));
-    WorkerExecutor pool =
-        vertx.createSharedWorkerExecutor("palisade-signing", config.signingThreads());
+    ThreadPoolExecutor pool = signingPool(config);
+    AtomicLong rejections = new AtomicLong();
+    metrics.bindSigningPool(pool, rejections::get);
     Router router = Router.router(vertx);
-    Routes routes = new Routes(signing, publicKeys, healthChecks, pool);
+    Routes routes = new Routes(signing, publicKeys, healthChecks, pool, rejections);
     router
         .post("/api/v1/eth2/sign/:identifier")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
@@ -65,29 +76,64 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/upcheck").handler(Routes::upcheck);
     router.get("/healthcheck").handler(routes::healthcheck);
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
+    try {
+      HttpServer server = listen(vertx, router, config.host(), config.port());
+      HttpServer metricsServer = null;
+      if (config.metricsEnabled()) {
+        Router metricsRouter = Router.router(vertx);
+        metricsRouter
+            .get("/metrics")
+            .handler(
+                ctx ->
+                    ctx.response()
+                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape()));
+        metricsRouter.route().failureHandler(ErrorResponses::handleRouterFailure);
+        metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort());
+      }
+      return new PalisadeServer(vertx, pool, server, metricsServer);
+    } catch (RuntimeException e) {
+      pool.shutdownNow();
+      vertx.close();
+      throw e;
+    }
+  }
 
+  private static ThreadPoolExecutor signingPool(ServerConfig config) {
+    AtomicInteger threadNumber = new AtomicInteger();
+    return new ThreadPoolExecutor(
+        config.signingThreads(),
+        config.signingThreads(),
+        60,
+        TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(config.signingQueueLimit()),
+        runnable -> {
+          Thread thread = new Thread(runnable, "palisade-signing-" + threadNumber.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        },
+        new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  private static HttpServer listen(Vertx vertx, Router router, String host, int port) {
     HttpServerOptions options =
         new HttpServerOptions()
-            .setHost(config.host())
-            .setPort(config.port())
+            .setHost(host)
+            .setPort(port)
             .setIdleTimeout(30)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
     try {
-      HttpServer server =
-          vertx
-              .createHttpServer(options)
-              .requestHandler(router)
-              .listen()
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return new PalisadeServer(vertx, pool, server);
+      return vertx
+          .createHttpServer(options)
+          .requestHandler(router)
+          .listen()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
-      vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
-          "cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(),
-          cause);
+          "cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
   }
 
@@ -96,11 +142,16 @@ public final class PalisadeServer implements AutoCloseable {
     return httpServer.actualPort();
   }
 
+  /** The bound metrics port, or -1 when metrics are off. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.actualPort();
+  }
+
   @Override
   public void close() {
     try {
       httpServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      signingPool.close();
+      signingPool.shutdownNow();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       Thread.currentThread().interrupt();
@@ -111,15 +162,28 @@ public final class PalisadeServer implements AutoCloseable {
       SigningService signing,
       Supplier<Collection<BlsPublicKey>> publicKeys,
       List<HealthCheck> healthChecks,
-      WorkerExecutor pool) {
+      ThreadPoolExecutor pool,
+      AtomicLong rejections) {
 
     void sign(RoutingContext ctx) {
       String identifier = ctx.pathParam("identifier");
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       boolean json = wantsJson(ctx.request().getHeader("Accept"));
-      pool.<BlsSignature>executeBlocking(() -> signing.sign(identifier, body), false)
-          .onSuccess(signature -> respondWithSignature(ctx, signature, json))
-          .onFailure(failure -> ErrorResponses.send(ctx, failure));
+      Context eventLoop = ctx.vertx().getOrCreateContext();
+      try {
+        pool.execute(
+            () -> {
+              try {
+                BlsSignature signature = signing.sign(identifier, body);
+                eventLoop.runOnContext(v -> respondWithSignature(ctx, signature, json));
+              } catch (RuntimeException | Error failure) {
+                eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        rejections.incrementAndGet();
+        ErrorResponses.send(ctx, e);
+      }
     }
 
     /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */
@@ -159,7 +223,8 @@ public final class PalisadeServer implements AutoCloseable {
     }
 
     void healthcheck(RoutingContext ctx) {
-      pool.executeBlocking(this::healthReport, false)
+      ctx.vertx()
+          .executeBlocking(this::healthReport, false)
           .onSuccess(
               report ->
                   ctx.response()

@@ -5,14 +5,27 @@ package dev.palisade.server;
  *
  * @param maxBodyBytes larger request bodies are refused with 413 before they are parsed
  * @param signingThreads the bounded pool that runs decoding, policies and BLS off the event loop
+ * @param signingQueueLimit requests waiting beyond this get 503 at once instead of timing out
+ * @param metricsPort Prometheus {@code /metrics} on its own port; {@link #METRICS_DISABLED} for none
  */
-public record ServerConfig(String host, int port, int maxBodyBytes, int signingThreads) {
+public record ServerConfig(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int signingThreads,
+    int signingQueueLimit,
+    String metricsHost,
+    int metricsPort) {
   public static final int DEFAULT_PORT = 9000;
+  public static final int DEFAULT_METRICS_PORT = 9001;
+  public static final int METRICS_DISABLED = -1;
   public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+  public static final int DEFAULT_QUEUE_LIMIT = 50_000;
 
   public ServerConfig {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be between 0 and 65535");
+    checkPort(port, "port");
+    if (metricsPort != METRICS_DISABLED) {
+      checkPort(metricsPort, "metrics port");
     }
     if (maxBodyBytes <= 0) {
       throw new IllegalArgumentException("max body size must be positive");
@@ -20,11 +33,24 @@ public record ServerConfig(String host, int port, int maxBodyBytes, int signingT
     if (signingThreads <= 0) {
       throw new IllegalArgumentException("signing threads must be positive");
     }
+    if (signingQueueLimit <= 0) {
+      throw new IllegalArgumentException("signing queue limit must be positive");
+    }
   }
 
-  /** Loopback on {@code port}, with defaults sized to this machine. */
-  public static ServerConfig loopback(int port) {
-    return new ServerConfig("127.0.0.1", port, DEFAULT_MAX_BODY_BYTES, defaultSigningThreads());
+  /** No metrics port, default queue: what most tests need. */
+  public ServerConfig(String host, int port, int maxBodyBytes, int signingThreads) {
+    this(host, port, maxBodyBytes, signingThreads, DEFAULT_QUEUE_LIMIT, host, METRICS_DISABLED);
+  }
+
+  private static void checkPort(int port, String what) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(what + " must be between 0 and 65535");
+    }
+  }
+
+  public boolean metricsEnabled() {
+    return metricsPort != METRICS_DISABLED;
   }
 
   /**

@@ -18,14 +18,21 @@ import java.util.function.BooleanSupplier;
  * policies (check → record → sign by construction).
  */
 public final class SigningService {
+  private static final String UNKNOWN_TYPE = "unknown";
+
   private final Network network;
   private final Vault vault;
   private final List<SigningPolicy> policies;
   private final BooleanSupplier keysLoaded;
+  private final SigningListener listener;
   private final SigningRequestDecoder decoder = new SigningRequestDecoder();
 
   public SigningService(
-      Network network, Vault vault, List<SigningPolicy> policies, BooleanSupplier keysLoaded) {
+      Network network,
+      Vault vault,
+      List<SigningPolicy> policies,
+      BooleanSupplier keysLoaded,
+      SigningListener listener) {
     if (policies.isEmpty()) {
       throw new IllegalArgumentException("at least one signing policy is required");
     }
@@ -33,6 +40,7 @@ public final class SigningService {
     this.vault = vault;
     this.policies = List.copyOf(policies);
     this.keysLoaded = keysLoaded;
+    this.listener = listener;
   }
 
   public Network network() {
@@ -45,16 +53,50 @@ public final class SigningService {
    * @throws SigningException for every reason a signature is not produced
    */
   public BlsSignature sign(String identifier, byte[] body) {
-    BlsPublicKey key = parseIdentifier(identifier);
+    long started = System.nanoTime();
+    String type = UNKNOWN_TYPE;
+    try {
+      BlsPublicKey key = requireLoadedKey(identifier);
+      SigningRequest request = decode(body);
+      type = request.type().name();
+      BlsSignature signature = approveAndSign(identifier, key, request);
+      listener.signed(type, System.nanoTime() - started);
+      return signature;
+    } catch (SigningException e) {
+      listener.refused(type, reason(e), System.nanoTime() - started);
+      throw e;
+    }
+  }
+
+  private BlsPublicKey requireLoadedKey(String identifier) {
+    BlsPublicKey key;
+    try {
+      key = BlsPublicKey.fromHex(identifier);
+    } catch (IllegalArgumentException e) {
+      throw new SigningException.BadRequest(
+          "identifier",
+          "identifier must be a 48-byte BLS public key in hex (with or without 0x): "
+              + e.getMessage());
+    }
     if (!vault.holds(key)) {
       throw keysLoaded.getAsBoolean()
           ? new SigningException.UnknownKey(identifier)
           : new SigningException.Unavailable("keys are still loading; try again shortly");
     }
-    SigningRequest request;
+    return key;
+  }
+
+  private SigningRequest decode(byte[] body) {
+    try {
+      return decoder.decode(body);
+    } catch (InvalidRequestException e) {
+      throw new SigningException.BadRequest(e.field(), e.getMessage());
+    }
+  }
+
+  private BlsSignature approveAndSign(String identifier, BlsPublicKey key, SigningRequest request) {
     Bytes32 signingRoot;
     try {
-      request = decoder.decode(body);
       signingRoot = request.signingRoot(network);
     } catch (InvalidRequestException e) {
       throw new SigningException.BadRequest(e.field(), e.getMessage());
@@ -86,14 +128,14 @@ public final class SigningService {
     }
   }
 
-  private static BlsPublicKey parseIdentifier(String identifier) {
-    try {
-      return BlsPublicKey.fromHex(identifier);
-    } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest(
-          "identifier",
-          "identifier must be a 48-byte BLS public key in hex (with or without 0x): "
-              + e.getMessage());
+  private static String reason(SigningException e) {
+    if (e instanceof SigningException.Refused refused) {
+      return refused.rule();
+    } else if (e instanceof SigningException.BadRequest) {
+      return "bad_request";
+    } else if (e instanceof SigningException.UnknownKey) {
+      return "unknown_key";
     }
+    return "unavailable";
   }
 }

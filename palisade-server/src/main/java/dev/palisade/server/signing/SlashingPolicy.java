@@ -7,6 +7,8 @@ import dev.palisade.slashing.Rule;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingStoreUnavailableException;
 import dev.palisade.slashing.Verdict;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * EIP-3076 anti-slashing: blocks and attestations are checked against, and recorded in, the
@@ -14,9 +16,12 @@ import dev.palisade.slashing.Verdict;
  */
 public final class SlashingPolicy implements SigningPolicy {
   private final SlashingProtection protection;
+  private final Timer checkTimer;
 
-  public SlashingPolicy(SlashingProtection protection) {
+  /** {@code checkTimer} measures each check-and-record, group-commit wait included. */
+  public SlashingPolicy(SlashingProtection protection, Timer checkTimer) {
     this.protection = protection;
+    this.checkTimer = checkTimer;
   }
 
   @Override
@@ -31,6 +36,7 @@ public final class SlashingPolicy implements SigningPolicy {
             .forkInfo()
             .orElseThrow(() -> new SigningException.BadRequest("fork_info", "fork_info is required"))
             .genesisValidatorsRoot();
+    long started = System.nanoTime();
     try {
       Verdict verdict;
       if (subject.get() instanceof SlashingSubject.Block block) {
@@ -55,6 +61,8 @@ public final class SlashingPolicy implements SigningPolicy {
     } catch (SlashingStoreUnavailableException e) {
       throw new SigningException.Unavailable(
           "slashing protection database is unavailable; refusing to sign: " + e.getMessage());
+    } finally {
+      checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
   }
 }

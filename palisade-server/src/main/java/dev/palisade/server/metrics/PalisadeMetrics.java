@@ -1,0 +1,112 @@
+package dev.palisade.server.metrics;
+
+import dev.palisade.server.signing.SigningListener;
+import dev.palisade.slashing.SlashingProtection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Palisade's Prometheus metrics. Names are stable (the Grafana dashboard in {@code docs/grafana}
+ * uses them); labels never carry key material.
+ */
+public final class PalisadeMetrics implements SigningListener {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<String, Timer> signingTimers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> signatures = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
+
+  public PalisadeMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  @Override
+  public void signed(String type, long elapsedNanos) {
+    signingTimer(type).record(elapsedNanos, TimeUnit.NANOSECONDS);
+    signatures
+        .computeIfAbsent(type, t -> Counter.builder("palisade_signatures").tag("type", t)
+            .description("Signatures produced").register(registry))
+        .increment();
+  }
+
+  @Override
+  public void refused(String type, String reason, long elapsedNanos) {
+    signingTimer(type).record(elapsedNanos, TimeUnit.NANOSECONDS);
+    refusals
+        .computeIfAbsent(type + '\0' + reason, k -> Counter.builder("palisade_signing_refusals")
+            .tag("type", type).tag("reason", reason)
+            .description("Signing requests that produced no signature, by reason").register(registry))
+        .increment();
+  }
+
+  private Timer signingTimer(String type) {
+    return signingTimers.computeIfAbsent(
+        type,
+        t -> Timer.builder("palisade_signing_duration")
+            .tag("type", t)
+            .description("Time from request to signature or refusal, excluding HTTP")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+            .maximumExpectedValue(Duration.ofSeconds(5))
+            .register(registry));
+  }
+
+  /** The signing pool: queue depth, active threads and requests turned away because it was full. */
+  public void bindSigningPool(ThreadPoolExecutor pool, Supplier<Long> rejections) {
+    Gauge.builder("palisade_signing_queue_depth", pool, p -> p.getQueue().size())
+        .description("Requests waiting for a signing thread").register(registry);
+    Gauge.builder("palisade_signing_threads_active", pool, ThreadPoolExecutor::getActiveCount)
+        .register(registry);
+    FunctionCounter.builder("palisade_signing_rejections", rejections, r -> r.get())
+        .description("Requests refused with 503 because the signing queue was full").register(registry);
+  }
+
+  /** Store work per signature can be read off these as rates. */
+  public void bindSlashingStore(SlashingProtection store) {
+    FunctionCounter.builder("palisade_slashing_store_round_trips", store, s -> s.stats().roundTrips())
+        .description("Statements sent to the slashing database").register(registry);
+    FunctionCounter.builder("palisade_slashing_store_commits", store, s -> s.stats().commits())
+        .register(registry);
+    FunctionCounter.builder("palisade_slashing_store_checks", store, s -> s.stats().checks())
+        .register(registry);
+  }
+
+  /** The time a slashing check takes, queueing for the group commit included. */
+  public Timer slashingCheckTimer() {
+    return Timer.builder("palisade_slashing_check_duration")
+        .description("Check-and-record in the slashing store, group-commit wait included")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+        .maximumExpectedValue(Duration.ofSeconds(5))
+        .register(registry);
+  }
+
+  public void bindKeys(String operator, IntSupplier keysLoaded) {
+    Gauge.builder("palisade_keys_loaded", keysLoaded, s -> s.getAsInt())
+        .tag("operator", operator).description("Keys the vault can sign with").register(registry);
+  }
+
+  public void bindVaultHealth(Supplier<Boolean> up) {
+    Gauge.builder("palisade_vault_up", up, u -> u.get() ? 1 : 0)
+        .description("1 when the vault answers").register(registry);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

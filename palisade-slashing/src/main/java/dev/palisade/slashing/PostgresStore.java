@@ -1,0 +1,326 @@
+package dev.palisade.slashing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.palisade.slashing.Check.AttestationCheck;
+import dev.palisade.slashing.Check.BlockCheck;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL (and PostgreSQL-compatible distributed SQL) through pgjdbc and HikariCP.
+ *
+ * <p>Each check is ONE statement: a data-modifying CTE whose conditional UPDATE of the validator
+ * row carries the whole policy in its WHERE clause, followed by the history INSERT of the same
+ * statement. The conditions read only the row being updated, so concurrent checks for a validator
+ * serialise on that row under every isolation level: PostgreSQL READ COMMITTED re-evaluates the
+ * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
+ * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
+ * locks. A single check runs in autocommit (one round trip including the commit); a batch of N
+ * runs as N statements and one COMMIT.
+ */
+final class PostgresStore extends JdbcStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
+  private static final int STALE_SNAPSHOT_RETRIES = 5;
+
+  private static final String CHECK_BLOCK =
+      """
+      WITH cur AS (
+        SELECT enabled, block_slot, block_root FROM validators WHERE id = ?
+      ), recorded AS (
+        UPDATE validators SET block_slot = ?, block_root = ?
+        WHERE id = ? AND enabled AND (block_slot IS NULL OR block_slot < ?)
+        RETURNING id
+      ), history AS (
+        INSERT INTO signed_blocks (validator_id, slot, signing_root, imported)
+        SELECT id, ?, ?, FALSE FROM recorded
+        RETURNING validator_id
+      )
+      SELECT (SELECT count(*) FROM history) AS recorded_count,
+             cur.enabled, cur.block_slot, cur.block_root,
+             EXISTS (SELECT 1 FROM signed_blocks s WHERE s.validator_id = ? AND s.slot = ?
+                     AND s.signing_root = ? AND NOT s.imported) AS identical
+      FROM cur
+      """;
+
+  private static final String CHECK_ATTESTATION =
+      """
+      WITH cur AS (
+        SELECT enabled, att_source, att_target, att_root FROM validators WHERE id = ?
+      ), recorded AS (
+        UPDATE validators SET att_source = ?, att_target = ?, att_root = ?
+        WHERE id = ? AND enabled
+          AND (att_target IS NULL OR (att_target < ? AND att_source <= ?))
+        RETURNING id
+      ), history AS (
+        INSERT INTO signed_attestations (validator_id, source_epoch, target_epoch, signing_root, imported)
+        SELECT id, ?, ?, ?, FALSE FROM recorded
+        RETURNING validator_id
+      )
+      SELECT (SELECT count(*) FROM history) AS recorded_count,
+             cur.enabled, cur.att_source, cur.att_target, cur.att_root,
+             EXISTS (SELECT 1 FROM signed_attestations s WHERE s.validator_id = ?
+                     AND s.target_epoch = ? AND s.source_epoch = ? AND s.signing_root = ?
+                     AND NOT s.imported) AS identical
+      FROM cur
+      """;
+
+  private final HikariDataSource dataSource;
+  private final String url;
+
+  PostgresStore(String jdbcUrl, String user, String password, SlashingOptions options) {
+    super(options);
+    this.url = jdbcUrl;
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("palisade-slashing");
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(Math.max(options.poolSize(), options.writerThreads() + 1));
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(Math.max(250, options.connectionTimeout().toMillis()));
+    config.setValidationTimeout(Math.max(250, Math.min(1000, options.connectionTimeout().toMillis())));
+    config.setInitializationFailTimeout(options.connectionTimeout().toMillis());
+    long connectSeconds = Math.max(1, options.connectionTimeout().toSeconds());
+    long socketSeconds = Math.max(5, options.statementTimeout().toSeconds() * 3);
+    config.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
+    config.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
+    // A dead or partitioned server must not hang a writer: reads time out (fail closed).
+    config.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
+    config.addDataSourceProperty("tcpKeepAlive", "true");
+    config.addDataSourceProperty("ApplicationName", "palisade-slashing");
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new SlashingStoreUnavailableException("cannot connect to the slashing protection database", e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration/postgresql")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw new SlashingStoreUnavailableException("cannot migrate the slashing protection database", e);
+    }
+  }
+
+  @Override
+  String description() {
+    return "PostgreSQL " + url.replaceAll("password=[^&]*", "password=***");
+  }
+
+  @Override
+  Connection acquireWriter() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  @Override
+  void releaseWriter(Connection c, boolean failed) {
+    try {
+      if (failed) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          // broken: Hikari evicts it on SQLState 08*
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.setAutoCommit(true);
+      }
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("could not return a connection to the pool", e);
+    }
+  }
+
+  @Override
+  Connection openReader() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  @Override
+  void begin(Connection c) throws SQLException {
+    c.setAutoCommit(false); // pgjdbc sends BEGIN with the first statement: no extra round trip
+  }
+
+  @Override
+  void commit(Connection c) throws SQLException {
+    counters.roundTrips.incrementAndGet();
+    c.commit();
+    counters.commits.incrementAndGet();
+    c.setAutoCommit(true);
+  }
+
+  @Override
+  void rollback(Connection c) {
+    try {
+      c.rollback();
+      c.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // the connection is discarded by the writer
+    }
+  }
+
+  @Override
+  List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException {
+    Verdict[] verdicts = new Verdict[checks.size()];
+    if (checks.size() == 1) {
+      // Autocommit: the statement is its own transaction, one round trip including the commit.
+      verdicts[0] = evaluate(c, checks.get(0));
+      counters.commits.incrementAndGet();
+      return Arrays.asList(verdicts);
+    }
+    begin(c);
+    try {
+      for (int i : evaluationOrder(checks)) {
+        verdicts[i] = evaluate(c, checks.get(i));
+      }
+      commit(c);
+    } catch (SQLException | RuntimeException e) {
+      rollback(c);
+      throw e;
+    }
+    return Arrays.asList(verdicts);
+  }
+
+  private Verdict evaluate(Connection c, Check check) throws SQLException {
+    for (int attempt = 0; ; attempt++) {
+      Outcome outcome =
+          check instanceof BlockCheck b ? runBlock(c, b) : runAttestation(c, (AttestationCheck) check);
+      if (outcome.recorded) {
+        return Verdict.Allowed.RECORDED;
+      }
+      Verdict verdict = outcome.explain();
+      if (verdict != Verdict.Allowed.RECORDED) {
+        return verdict;
+      }
+      // The UPDATE saw a newer row than the statement snapshot (a concurrent commit): run again
+      // so the explanation comes from the newer data. Never "allow" without a recorded row.
+      if (attempt >= STALE_SNAPSHOT_RETRIES) {
+        throw new SQLException("validator row kept changing under concurrent updates", "40001");
+      }
+      counters.retries.incrementAndGet();
+    }
+  }
+
+  private record Outcome(boolean recorded, ValidatorStateSupplier explanation) {
+    Verdict explain() {
+      return explanation.get();
+    }
+  }
+
+  @FunctionalInterface
+  private interface ValidatorStateSupplier {
+    Verdict get();
+  }
+
+  private Outcome runBlock(Connection c, BlockCheck b) throws SQLException {
+    try (PreparedStatement ps = prepare(c, CHECK_BLOCK)) {
+      long id = b.validatorId();
+      byte[] root = b.signingRoot().toArray();
+      ps.setLong(1, id);
+      Uint64Column.set(ps, 2, b.slot());
+      ps.setBytes(3, root);
+      ps.setLong(4, id);
+      Uint64Column.set(ps, 5, b.slot());
+      Uint64Column.set(ps, 6, b.slot());
+      ps.setBytes(7, root);
+      ps.setLong(8, id);
+      Uint64Column.set(ps, 9, b.slot());
+      ps.setBytes(10, root);
+      counters.roundTrips.incrementAndGet();
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("validator id " + id + " is not registered");
+        }
+        boolean recorded = rs.getLong("recorded_count") == 1;
+        ValidatorState state =
+            new ValidatorState(
+                rs.getBoolean("enabled"),
+                Uint64Column.get(rs, "block_slot"),
+                root(rs, "block_root"),
+                null,
+                null,
+                null);
+        boolean identical = rs.getBoolean("identical");
+        return new Outcome(
+            recorded, () -> SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), identical));
+      }
+    }
+  }
+
+  private Outcome runAttestation(Connection c, AttestationCheck a) throws SQLException {
+    try (PreparedStatement ps = prepare(c, CHECK_ATTESTATION)) {
+      long id = a.validatorId();
+      byte[] root = a.signingRoot().toArray();
+      ps.setLong(1, id);
+      Uint64Column.set(ps, 2, a.sourceEpoch());
+      Uint64Column.set(ps, 3, a.targetEpoch());
+      ps.setBytes(4, root);
+      ps.setLong(5, id);
+      Uint64Column.set(ps, 6, a.targetEpoch());
+      Uint64Column.set(ps, 7, a.sourceEpoch());
+      Uint64Column.set(ps, 8, a.sourceEpoch());
+      Uint64Column.set(ps, 9, a.targetEpoch());
+      ps.setBytes(10, root);
+      ps.setLong(11, id);
+      Uint64Column.set(ps, 12, a.targetEpoch());
+      Uint64Column.set(ps, 13, a.sourceEpoch());
+      ps.setBytes(14, root);
+      counters.roundTrips.incrementAndGet();
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("validator id " + id + " is not registered");
+        }
+        boolean recorded = rs.getLong("recorded_count") == 1;
+        ValidatorState state =
+            new ValidatorState(
+                rs.getBoolean("enabled"),
+                null,
+                null,
+                Uint64Column.get(rs, "att_source"),
+                Uint64Column.get(rs, "att_target"),
+                root(rs, "att_root"));
+        boolean identical = rs.getBoolean("identical");
+        return new Outcome(
+            recorded,
+            () ->
+                SlashingRules.checkAttestation(
+                    state, a.sourceEpoch(), a.targetEpoch(), a.signingRoot(), identical));
+      }
+    }
+  }
+
+  @Override
+  boolean isRetryable(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.equals("40001") // serialization failure (CockroachDB/YugabyteDB: retry)
+            || state.equals("40P01") // deadlock detected
+            || state.startsWith("08")); // connection lost: retry once on a fresh connection
+  }
+
+  @Override
+  String nullSafeEquals(String column) {
+    return column + " IS NOT DISTINCT FROM ?";
+  }
+
+  @Override
+  String forUpdate() {
+    return " FOR UPDATE";
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
