@@ -3,7 +3,9 @@ package dev.palisade.cli;
 import dev.palisade.eth2.Network;
 import dev.palisade.eth2.Networks;
 import dev.palisade.server.NodeConfig;
+import dev.palisade.slashing.SlashingOptions;
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -44,6 +46,26 @@ final class StoreOptions {
       description = "PostgreSQL password (prefer the PALISADE_SLASHING_PROTECTION_DB_PASSWORD variable)")
   String slashingDbPassword;
 
+  @Option(
+      names = "--slashing-protection-pruning-enabled",
+      defaultValue = "false",
+      arity = "1",
+      description = "Delete history older than --slashing-protection-pruning-epochs-to-keep in the background."
+          + " Decisions use per-key watermarks, so pruning never weakens protection. Default: ${DEFAULT-VALUE}")
+  boolean pruningEnabled;
+
+  @Option(
+      names = "--slashing-protection-pruning-epochs-to-keep",
+      defaultValue = "250",
+      description = "History kept per key when pruning (blocks: this many epochs of slots). Default: ${DEFAULT-VALUE}")
+  long pruningEpochsToKeep;
+
+  @Option(
+      names = "--slashing-protection-pruning-interval-hours",
+      defaultValue = "12",
+      description = "Default: ${DEFAULT-VALUE}")
+  long pruningIntervalHours;
+
   Network resolveNetwork() {
     Path asFile = Path.of(network);
     if (Files.isRegularFile(asFile)) {
@@ -61,11 +83,21 @@ final class StoreOptions {
       throw new IllegalArgumentException(
           "--slashing-protection-db-url must be a jdbc:postgresql:// URL (SQLite is the default and needs no URL)");
     }
+    if (pruningEpochsToKeep < 1 || pruningIntervalHours < 1) {
+      throw new IllegalArgumentException("pruning epochs to keep and interval must be at least 1");
+    }
+    SlashingOptions options =
+        SlashingOptions.defaults()
+            .withRetention(
+                SlashingOptions.Retention.ofEpochs(
+                    pruningEpochsToKeep, resolveNetwork().preset().slotsPerEpoch()))
+            .withPruneInterval(pruningEnabled ? Duration.ofHours(pruningIntervalHours) : null);
     return new NodeConfig.SlashingConfig(
         slashingProtectionEnabled,
         Optional.ofNullable(slashingDbUrl),
         slashingDbUsername,
-        slashingDbPassword);
+        slashingDbPassword,
+        options);
   }
 
   String describeSlashingStore() {

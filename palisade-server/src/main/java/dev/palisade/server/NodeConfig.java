@@ -2,6 +2,7 @@ package dev.palisade.server;
 
 import dev.palisade.crypto.KeystoreDirectoryLoader;
 import dev.palisade.eth2.Network;
+import dev.palisade.slashing.SlashingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,7 +20,15 @@ public record NodeConfig(
 
   /** Where slashing history lives; {@code postgresUrl} empty means SQLite in the data path. */
   public record SlashingConfig(
-      boolean enabled, Optional<String> postgresUrl, String username, String password) {
+      boolean enabled,
+      Optional<String> postgresUrl,
+      String username,
+      String password,
+      SlashingOptions options) {
+    public SlashingConfig(boolean enabled, Optional<String> postgresUrl, String username, String password) {
+      this(enabled, postgresUrl, username, password, SlashingOptions.defaults());
+    }
+
     public static SlashingConfig embedded() {
       return new SlashingConfig(true, Optional.empty(), null, null);
     }

@@ -39,6 +39,10 @@ public final class PalisadeNode implements AutoCloseable {
   private PalisadeNode(NodeConfig config) {
     this.slashing = openSlashingProtection(config);
     try {
+      if (slashing != null) {
+        // a database that recorded another network's history must not be used for this one
+        config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
+      }
       SigningService signing =
           new SigningService(config.network(), vault, policies(), keysLoaded::get, metrics);
       metrics.bindKeys(DEFAULT_OPERATOR, () -> vault.publicKeys().size());
@@ -98,7 +102,10 @@ public final class PalisadeNode implements AutoCloseable {
     }
     if (slashingConfig.postgresUrl().isPresent()) {
       return SlashingProtections.postgres(
-          slashingConfig.postgresUrl().get(), slashingConfig.username(), slashingConfig.password());
+          slashingConfig.postgresUrl().get(),
+          slashingConfig.username(),
+          slashingConfig.password(),
+          slashingConfig.options());
     }
     try {
       Files.createDirectories(config.dataPath());
@@ -106,7 +113,7 @@ public final class PalisadeNode implements AutoCloseable {
       throw new IllegalStateException(
           "cannot create data path " + config.dataPath() + ": " + e.getMessage(), e);
     }
-    return SlashingProtections.sqlite(config.dataPath());
+    return SlashingProtections.sqlite(config.dataPath(), slashingConfig.options());
   }
 
   /**

@@ -137,6 +137,16 @@ class SigningApiTest {
     assertFalse(error.get("message").asText().isBlank(), refused.body());
   }
 
+  @Test
+  void anotherNetworksAttestationIsRefusedWith412() {
+    String hoodiStyle = attestation(30, 31, "0x" + "03".repeat(32)).replace(GVR, "0x" + "21".repeat(32));
+    HttpResponse<String> refused = client.sign(PUBKEY, hoodiStyle, "application/json");
+    assertEquals(412, refused.statusCode(), refused.body());
+    assertEquals(
+        "genesis_validators_root_mismatch",
+        MainnetSigningVectorsHttpTest.readJson(refused.body()).get("rule").asText());
+  }
+
   static String attestation(long source, long target, String blockRoot) {
     return """
         {"type":"ATTESTATION",
