@@ -1,0 +1,78 @@
+package dev.palisade.vault.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.palisade.crypto.BlsSecretKey;
+import dev.palisade.vault.InProcessVault;
+import dev.palisade.vault.TestKeys;
+import dev.palisade.vault.VaultSigning;
+import dev.palisade.vault.kek.KekRing;
+import dev.palisade.vault.kek.Passphrase;
+import dev.palisade.vault.kek.ScryptParams;
+import dev.palisade.vault.kek.SealedFileKek;
+import dev.palisade.vault.seal.OperatorId;
+import dev.palisade.vault.store.Dialect;
+import dev.palisade.vault.store.SealedKeyStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded setup end to end: keystores imported into a data directory (sealed-file KEK +
+ * SQLite), then a "restart" (everything reopened from disk) signs with the keys, and no file of
+ * the data directory holds a secret key.
+ */
+class NoClearKeyAtRestTest {
+  @TempDir Path dir;
+
+  @Test
+  void importedKeysSurviveARestartAndNeverRestInClear() throws Exception {
+    Path keystores = Files.createDirectories(dir.resolve("keystores"));
+    Path passwords = Files.createDirectories(dir.resolve("passwords"));
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Path kekFile = data.resolve(SealedFileKek.DEFAULT_FILE_NAME);
+    Path database = data.resolve("palisade.db");
+    List<BlsSecretKey> keys = TestKeys.random(2024, 5);
+    for (int i = 0; i < keys.size(); i++) {
+      KeyImporterTest.writeKeystore(keystores, passwords, "key" + i, keys.get(i), "pw" + i,
+          KeyImporterTest.cheapPbkdf2());
+    }
+
+    try (SealedFileKek kek = SealedFileKek.create(kekFile, Passphrase.of("operator pass"), ScryptParams.FOR_TESTS)) {
+      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(database), Dialect.SQLITE);
+      ImportSummary summary =
+          new KeyImporter(store, kek, OperatorId.DEFAULT)
+              .importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
+      assertEquals(5, summary.imported().size(), summary.failures().toString());
+    }
+
+    // Restart: reopen the KEK with the passphrase and the store from the same files.
+    try (SealedFileKek kek = SealedFileKek.open(kekFile, Passphrase.of("operator pass"));
+        InProcessVault vault = new InProcessVault()) {
+      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(database), Dialect.SQLITE);
+      LoadSummary loaded = new SealedKeyLoader(store, KekRing.of(kek)).loadInto(vault, OperatorId.DEFAULT);
+      assertEquals(5, loaded.loaded());
+      for (BlsSecretKey key : keys) {
+        assertEquals(VaultSigning.direct(key), VaultSigning.viaVault(vault, key.publicKey()));
+      }
+    }
+
+    List<Path> dataFiles;
+    try (var files = Files.walk(data)) {
+      dataFiles = files.filter(Files::isRegularFile).toList();
+    }
+    assertFalse(dataFiles.isEmpty());
+    for (BlsSecretKey key : keys) {
+      assertEquals(List.of(), TestKeys.filesContaining(data, TestKeys.secretOf(key)),
+          "a data directory file holds the secret of " + key.publicKey());
+      // The scan does find what is there: public keys are stored in clear.
+      assertFalse(TestKeys.filesContaining(data, key.publicKey().toArray()).isEmpty());
+      // ...and the keystores directory, which holds the secrets encrypted only by the password,
+      // is not in the data directory at all.
+      key.close();
+    }
+  }
+}
