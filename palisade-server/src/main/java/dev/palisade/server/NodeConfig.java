@@ -16,7 +16,29 @@ public record NodeConfig(
     Network network,
     Path dataPath,
     SlashingConfig slashing,
-    Optional<KeystoreSource> keystores) {
+    Optional<KeystoreSource> keystores,
+    AccessConfig access) {
+
+  public NodeConfig(
+      ServerConfig server,
+      Network network,
+      Path dataPath,
+      SlashingConfig slashing,
+      Optional<KeystoreSource> keystores) {
+    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults());
+  }
+
+  /**
+   * @param clientCaFile PEM bundle of CAs whose client certificates may identify callers (for
+   *     identities of the kind "issued by CA X with subject S")
+   * @param bootstrapLoopback on a database with no operator, create the default operator and a
+   *     loopback identity so a signer on its defaults serves a validator client on the same host
+   */
+  public record AccessConfig(Optional<Path> clientCaFile, boolean bootstrapLoopback) {
+    public static AccessConfig defaults() {
+      return new AccessConfig(Optional.empty(), true);
+    }
+  }
 
   /** Where slashing history lives; {@code postgresUrl} empty means SQLite in the data path. */
   public record SlashingConfig(

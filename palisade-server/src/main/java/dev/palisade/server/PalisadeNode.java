@@ -1,9 +1,16 @@
 package dev.palisade.server;
 
+import dev.palisade.auth.AuditLog;
+import dev.palisade.auth.AuthStoreOptions;
+import dev.palisade.auth.IdentityStore;
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.server.access.AccessControl;
+import dev.palisade.server.audit.AuditWriter;
+import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
+import dev.palisade.server.signing.SigningListener;
 import dev.palisade.server.signing.SigningPolicy;
 import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.signing.SlashingPolicy;
@@ -12,7 +19,14 @@ import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
 import dev.palisade.vault.InProcessVault;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,40 +36,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Palisade: slashing store, vault, signing service and HTTP API wired together. The
- * HTTP API listens before keys are loaded so that {@code /healthcheck} answers 503 until they are.
+ * One running Palisade: database, slashing store, identities and audit log, vault, signing
+ * service and HTTP API wired together. The HTTP API listens before keys are loaded so that {@code
+ * /healthcheck} answers 503 until they are.
  */
 public final class PalisadeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeNode.class);
-  /** Every key belongs to this operator until the auth issue brings operators. */
-  private static final String DEFAULT_OPERATOR = "default";
+  private static final int AUDIT_QUEUE_CAPACITY = 1_000_000;
+  /**
+   * Revocations are polled every 250 ms, so they take effect well within a second. Authentication
+   * fails closed only when the view could not be refreshed for 5 s: a busy 2-core host can starve
+   * the poller for longer than a second, and a spurious 503 costs a validator its duty.
+   */
+  private static final AuthStoreOptions IDENTITY_REFRESH =
+      new AuthStoreOptions(Duration.ofMillis(250), Duration.ofSeconds(5), Clock.systemUTC());
 
-  private final SlashingProtection slashing;
+  private final List<AutoCloseable> resources = new ArrayList<>();
   private final PalisadeMetrics metrics = new PalisadeMetrics();
   private final InProcessVault vault = new InProcessVault();
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
+  private final SlashingProtection slashing;
+  private final AccessControl access;
+  private final AuditLog auditLog;
+  private final AuditWriter auditWriter;
   private final PalisadeServer server;
 
   private PalisadeNode(NodeConfig config) {
-    this.slashing = openSlashingProtection(config);
     try {
+      this.slashing = openSlashingProtection(config);
       if (slashing != null) {
+        resources.add(slashing);
         // a database that recorded another network's history must not be used for this one
         config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
       }
+      Database database = Database.open(config.slashing(), config.dataPath());
+      resources.add(database);
+      IdentityStore identities =
+          IdentityStore.open(database.dataSource(), database.dialect(), IDENTITY_REFRESH);
+      resources.add(identities);
+      this.access = new AccessControl(identities, readCertificates(config.access()));
+      if (config.access().bootstrapLoopback()) {
+        access.bootstrapIfEmpty();
+      }
+      this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
+      this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
+      resources.add(auditWriter);
+      AuditingListener auditing = new AuditingListener(auditWriter, Clock.systemUTC());
+
       SigningService signing =
-          new SigningService(config.network(), vault, policies(), keysLoaded::get, metrics);
-      metrics.bindKeys(DEFAULT_OPERATOR, () -> vault.publicKeys().size());
+          new SigningService(
+              config.network(),
+              vault,
+              access.authorizer(),
+              policies(),
+              keysLoaded::get,
+              SigningListener.all(metrics, auditing));
+      metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> vault.publicKeys().size());
       metrics.bindVaultHealth(() -> true);
       if (slashing != null) {
         metrics.bindSlashingStore(slashing);
       }
       this.server =
-          PalisadeServer.start(config.server(), signing, vault::publicKeys, healthChecks(), metrics);
+          PalisadeServer.start(
+              config.server(),
+              new PalisadeServer.Services(
+                  signing,
+                  access,
+                  vault::publicKeys,
+                  healthChecks(),
+                  metrics,
+                  reason -> {
+                    metrics.unauthenticated();
+                    auditing.unauthenticated(reason);
+                  }));
     } catch (RuntimeException e) {
-      if (slashing != null) {
-        slashing.close();
-      }
+      closeResources();
       throw e;
     }
   }
@@ -116,15 +171,32 @@ public final class PalisadeNode implements AutoCloseable {
     return SlashingProtections.sqlite(config.dataPath(), slashingConfig.options());
   }
 
+  private static List<X509Certificate> readCertificates(NodeConfig.AccessConfig access) {
+    if (access.clientCaFile().isEmpty()) {
+      return List.of();
+    }
+    Path file = access.clientCaFile().get();
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      return certificates;
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException("cannot read client CA file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
-   * Registers the keys with the slashing store, hands them to the vault (which takes ownership) and
-   * marks the node ready. Returns how many distinct keys were added.
+   * Registers the keys with the slashing store and their operator, hands them to the vault (which
+   * takes ownership) and marks the node ready. Returns how many distinct keys were added.
    */
   public int addKeys(Collection<BlsSecretKey> keys) {
     List<BlsPublicKey> publicKeys = keys.stream().map(BlsSecretKey::publicKey).toList();
     if (slashing != null && !publicKeys.isEmpty()) {
       slashing.registerValidators(publicKeys);
     }
+    access.assignToDefaultOperator(publicKeys);
     int added = 0;
     for (BlsSecretKey key : keys) {
       if (vault.add(key)) {
@@ -152,12 +224,37 @@ public final class PalisadeNode implements AutoCloseable {
     return slashing;
   }
 
+  public AccessControl access() {
+    return access;
+  }
+
+  public AuditLog auditLog() {
+    return auditLog;
+  }
+
+  public AuditWriter auditWriter() {
+    return auditWriter;
+  }
+
   @Override
   public void close() {
-    server.close();
-    vault.close();
-    if (slashing != null) {
-      slashing.close();
+    if (server != null) {
+      server.close();
     }
+    vault.close();
+    closeResources();
+  }
+
+  /** In reverse order of opening: the audit writer drains before the database closes. */
+  private void closeResources() {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      AutoCloseable resource = resources.get(i);
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", resource.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+    resources.clear();
   }
 }

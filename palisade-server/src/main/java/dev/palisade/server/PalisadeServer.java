@@ -3,35 +3,49 @@ package dev.palisade.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.palisade.auth.Identity;
+import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.ErrorResponses;
-import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.metrics.PalisadeMetrics;
+import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.signing.SigningService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * The Web3Signer-compatible eth2 HTTP API. Handlers on the event loop only route; decoding,
- * policies (which may wait on the slashing store) and BLS run on a bounded worker pool.
+ * The Web3Signer-compatible eth2 HTTP API. Handlers on the event loop only route; authentication,
+ * decoding, policies (which may wait on the slashing store) and BLS run on a bounded worker pool.
  */
 public final class PalisadeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,24 +64,23 @@ public final class PalisadeServer implements AutoCloseable {
     this.metricsServer = metricsServer;
   }
 
-  /**
-   * Starts listening and returns once the port is bound.
-   *
-   * @param publicKeys the keys {@code /api/v1/eth2/publicKeys} lists, read on every request
-   * @param healthChecks all must be up for {@code /healthcheck} to answer 200
-   */
-  public static PalisadeServer start(
-      ServerConfig config,
+  /** What the HTTP layer needs from the rest of the node. */
+  public record Services(
       SigningService signing,
-      Supplier<Collection<BlsPublicKey>> publicKeys,
+      AccessControl access,
+      Supplier<Collection<BlsPublicKey>> loadedKeys,
       List<HealthCheck> healthChecks,
-      PalisadeMetrics metrics) {
+      PalisadeMetrics metrics,
+      Consumer<String> unauthenticatedListener) {}
+
+  /** Starts listening and returns once the ports are bound. */
+  public static PalisadeServer start(ServerConfig config, Services services) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(2));
     ThreadPoolExecutor pool = signingPool(config);
     AtomicLong rejections = new AtomicLong();
-    metrics.bindSigningPool(pool, rejections::get);
+    services.metrics().bindSigningPool(pool, rejections::get);
     Router router = Router.router(vertx);
-    Routes routes = new Routes(signing, publicKeys, healthChecks, pool, rejections);
+    Routes routes = new Routes(services, pool, rejections);
     router
         .post("/api/v1/eth2/sign/:identifier")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
@@ -77,7 +90,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/healthcheck").handler(routes::healthcheck);
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
     try {
-      HttpServer server = listen(vertx, router, config.host(), config.port());
+      HttpServer server = listen(vertx, router, config.host(), config.port(), config);
       HttpServer metricsServer = null;
       if (config.metricsEnabled()) {
         Router metricsRouter = Router.router(vertx);
@@ -87,9 +100,9 @@ public final class PalisadeServer implements AutoCloseable {
                 ctx ->
                     ctx.response()
                         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                        .end(metrics.scrape()));
+                        .end(services.metrics().scrape()));
         metricsRouter.route().failureHandler(ErrorResponses::handleRouterFailure);
-        metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort());
+        metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort(), null);
       }
       return new PalisadeServer(vertx, pool, server, metricsServer);
     } catch (RuntimeException e) {
@@ -115,13 +128,17 @@ public final class PalisadeServer implements AutoCloseable {
         new ThreadPoolExecutor.AbortPolicy());
   }
 
-  private static HttpServer listen(Vertx vertx, Router router, String host, int port) {
+  /** {@code tlsFrom} null: plaintext (the metrics port). */
+  private static HttpServer listen(Vertx vertx, Router router, String host, int port, ServerConfig tlsFrom) {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(host)
             .setPort(port)
             .setIdleTimeout(30)
             .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (tlsFrom != null && tlsFrom.tls().isPresent()) {
+      configureTls(options, tlsFrom.tls().get());
+    }
     try {
       return vertx
           .createHttpServer(options)
@@ -135,6 +152,24 @@ public final class PalisadeServer implements AutoCloseable {
       throw new IllegalStateException(
           "cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
     }
+  }
+
+  private static void configureTls(HttpServerOptions options, TlsConfig tls) {
+    options.setSsl(true);
+    if (tls.pkcs12File().isPresent()) {
+      options.setKeyCertOptions(
+          new PfxOptions().setPath(tls.pkcs12File().get().toString()).setPassword(tls.pkcs12Password()));
+    } else {
+      options.setKeyCertOptions(
+          new PemKeyCertOptions()
+              .setCertPath(tls.pemCertificateFile().get().toString())
+              .setKeyPath(tls.pemPrivateKeyFile().get().toString()));
+    }
+    options.setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"));
+    // Ask for a client certificate but let the authenticator judge it: pinned self-signed
+    // certificates must work, and clients without one fall back to weaker identities.
+    options.setClientAuth(ClientAuth.REQUEST);
+    options.setTrustOptions(TrustOptions.wrap(new AcceptAnyClientCertificate()));
   }
 
   /** The bound port (useful when started on port 0). */
@@ -158,24 +193,77 @@ public final class PalisadeServer implements AutoCloseable {
     }
   }
 
-  private record Routes(
-      SigningService signing,
-      Supplier<Collection<BlsPublicKey>> publicKeys,
-      List<HealthCheck> healthChecks,
-      ThreadPoolExecutor pool,
-      AtomicLong rejections) {
+  /** Trusts every client chain at the TLS layer; identities are decided by the authenticator. */
+  private static final class AcceptAnyClientCertificate implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {
+      throw new UnsupportedOperationException("server-side trust manager only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+
+  private record Routes(Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
 
     void sign(RoutingContext ctx) {
       String identifier = ctx.pathParam("identifier");
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       boolean json = wantsJson(ctx.request().getHeader("Accept"));
+      PresentedCredentials credentials = credentials(ctx);
+      runOffLoop(
+          ctx,
+          () -> {
+            Identity caller = authenticate(credentials);
+            BlsSignature signature = services.signing().sign(caller, identifier, body);
+            return () -> respondWithSignature(ctx, signature, json);
+          });
+    }
+
+    void publicKeys(RoutingContext ctx) {
+      PresentedCredentials credentials = credentials(ctx);
+      runOffLoop(
+          ctx,
+          () -> {
+            Identity caller = authenticate(credentials);
+            if (!services.access().authorizer().canListKeys(caller)) {
+              throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
+            }
+            ArrayNode array = JSON.createArrayNode();
+            services.access().authorizer().visibleKeys(caller, services.loadedKeys().get()).stream()
+                .sorted()
+                .map(BlsPublicKey::toHex)
+                .forEach(array::add);
+            return () ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(array.toString());
+          });
+    }
+
+    private Identity authenticate(PresentedCredentials credentials) {
+      try {
+        return services.access().authenticate(credentials);
+      } catch (SigningException.Unauthenticated e) {
+        services.unauthenticatedListener().accept(e.auditReason());
+        throw e;
+      }
+    }
+
+    /** Runs {@code work} on the signing pool and its response back on the event loop. */
+    private void runOffLoop(RoutingContext ctx, OffLoopWork work) {
       Context eventLoop = ctx.vertx().getOrCreateContext();
       try {
         pool.execute(
             () -> {
               try {
-                BlsSignature signature = signing.sign(identifier, body);
-                eventLoop.runOnContext(v -> respondWithSignature(ctx, signature, json));
+                Runnable respond = work.run();
+                eventLoop.runOnContext(v -> respond.run());
               } catch (RuntimeException | Error failure) {
                 eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
               }
@@ -184,6 +272,29 @@ public final class PalisadeServer implements AutoCloseable {
         rejections.incrementAndGet();
         ErrorResponses.send(ctx, e);
       }
+    }
+
+    @FunctionalInterface
+    private interface OffLoopWork {
+      Runnable run();
+    }
+
+    private static PresentedCredentials credentials(RoutingContext ctx) {
+      X509Certificate[] chain = null;
+      if (ctx.request().isSSL()) {
+        try {
+          List<Certificate> certificates = ctx.request().connection().peerCertificates();
+          chain =
+              certificates.stream()
+                  .filter(X509Certificate.class::isInstance)
+                  .map(X509Certificate.class::cast)
+                  .toArray(X509Certificate[]::new);
+        } catch (SSLPeerUnverifiedException e) {
+          chain = null; // no client certificate: other credentials may still identify the caller
+        }
+      }
+      String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+      return PresentedCredentials.of(chain, ctx.request().getHeader("Authorization"), remote);
     }
 
     /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */
@@ -210,14 +321,6 @@ public final class PalisadeServer implements AutoCloseable {
       }
     }
 
-    void publicKeys(RoutingContext ctx) {
-      ArrayNode array = JSON.createArrayNode();
-      publicKeys.get().stream().sorted().map(BlsPublicKey::toHex).forEach(array::add);
-      ctx.response()
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end(array.toString());
-    }
-
     static void upcheck(RoutingContext ctx) {
       ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
     }
@@ -239,7 +342,7 @@ public final class PalisadeServer implements AutoCloseable {
       ArrayNode checks = JSON.createArrayNode();
       boolean allUp = true;
       List<HealthCheck.Result> results = new ArrayList<>();
-      for (HealthCheck check : healthChecks) {
+      for (HealthCheck check : services.healthChecks()) {
         results.add(check.check());
       }
       for (HealthCheck.Result result : results) {

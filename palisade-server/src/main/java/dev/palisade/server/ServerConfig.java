@@ -1,5 +1,9 @@
 package dev.palisade.server;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
 /**
  * How the HTTP API listens.
  *
@@ -7,6 +11,8 @@ package dev.palisade.server;
  * @param signingThreads the bounded pool that runs decoding, policies and BLS off the event loop
  * @param signingQueueLimit requests waiting beyond this get 503 at once instead of timing out
  * @param metricsPort Prometheus {@code /metrics} on its own port; {@link #METRICS_DISABLED} for none
+ * @param tls the server's TLS identity; without it Palisade listens on loopback only unless
+ *     {@code allowPlaintextRemote} says otherwise
  */
 public record ServerConfig(
     String host,
@@ -15,7 +21,9 @@ public record ServerConfig(
     int signingThreads,
     int signingQueueLimit,
     String metricsHost,
-    int metricsPort) {
+    int metricsPort,
+    Optional<TlsConfig> tls,
+    boolean allowPlaintextRemote) {
   public static final int DEFAULT_PORT = 9000;
   public static final int DEFAULT_METRICS_PORT = 9001;
   public static final int METRICS_DISABLED = -1;
@@ -36,11 +44,35 @@ public record ServerConfig(
     if (signingQueueLimit <= 0) {
       throw new IllegalArgumentException("signing queue limit must be positive");
     }
+    if (tls.isEmpty() && !allowPlaintextRemote && !isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "refusing to serve plaintext HTTP on " + host + ": configure TLS (--tls-keystore-file) or pass"
+              + " --insecure-allow-plaintext-remote to expose signing without encryption");
+    }
   }
 
-  /** No metrics port, default queue: what most tests need. */
+  /** Plaintext, no metrics port, default queue: what most tests need. */
   public ServerConfig(String host, int port, int maxBodyBytes, int signingThreads) {
-    this(host, port, maxBodyBytes, signingThreads, DEFAULT_QUEUE_LIMIT, host, METRICS_DISABLED);
+    this(host, port, maxBodyBytes, signingThreads, DEFAULT_QUEUE_LIMIT, host, METRICS_DISABLED,
+        Optional.empty(), false);
+  }
+
+  public ServerConfig withTls(TlsConfig tlsConfig) {
+    return new ServerConfig(host, port, maxBodyBytes, signingThreads, signingQueueLimit, metricsHost,
+        metricsPort, Optional.of(tlsConfig), allowPlaintextRemote);
+  }
+
+  public ServerConfig withMetricsPort(int port) {
+    return new ServerConfig(host, this.port, maxBodyBytes, signingThreads, signingQueueLimit, metricsHost,
+        port, tls, allowPlaintextRemote);
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static void checkPort(int port, String what) {

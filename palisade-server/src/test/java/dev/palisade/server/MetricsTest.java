@@ -24,7 +24,7 @@ class MetricsTest {
   void scrapeAfterSigningFindsEveryFamily() throws Exception {
     NodeConfig config =
         new NodeConfig(
-            new ServerConfig("127.0.0.1", 0, 64 * 1024, 4, 1000, "127.0.0.1", 0),
+            new ServerConfig("127.0.0.1", 0, 64 * 1024, 4).withMetricsPort(0),
             Networks.named("mainnet"),
             temp,
             NodeConfig.SlashingConfig.embedded(),

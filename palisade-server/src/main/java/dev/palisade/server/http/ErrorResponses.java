@@ -21,6 +21,11 @@ public final class ErrorResponses {
   public static void send(RoutingContext ctx, Throwable failure) {
     if (failure instanceof SigningException.BadRequest bad) {
       write(ctx, 400, bad.getMessage(), "field", bad.field());
+    } else if (failure instanceof SigningException.Unauthenticated unauthenticated) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
+      write(ctx, 401, unauthenticated.getMessage(), null, null);
+    } else if (failure instanceof SigningException.Forbidden forbidden) {
+      write(ctx, 403, forbidden.getMessage(), null, null);
     } else if (failure instanceof SigningException.UnknownKey unknown) {
       write(ctx, 404, unknown.getMessage(), null, null);
     } else if (failure instanceof SigningException.Refused refused) {

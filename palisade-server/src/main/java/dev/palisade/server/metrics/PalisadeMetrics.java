@@ -1,5 +1,6 @@
 package dev.palisade.server.metrics;
 
+import dev.palisade.server.signing.SigningEvent;
 import dev.palisade.server.signing.SigningListener;
 import dev.palisade.slashing.SlashingProtection;
 import io.micrometer.core.instrument.Counter;
@@ -35,7 +36,15 @@ public final class PalisadeMetrics implements SigningListener {
   }
 
   @Override
-  public void signed(String type, long elapsedNanos) {
+  public void completed(SigningEvent event) {
+    if (event.signed()) {
+      signed(event.typeName(), event.elapsedNanos());
+    } else {
+      refused(event.typeName(), event.refusal().get(), event.elapsedNanos());
+    }
+  }
+
+  private void signed(String type, long elapsedNanos) {
     signingTimer(type).record(elapsedNanos, TimeUnit.NANOSECONDS);
     signatures
         .computeIfAbsent(type, t -> Counter.builder("palisade_signatures").tag("type", t)
@@ -43,9 +52,15 @@ public final class PalisadeMetrics implements SigningListener {
         .increment();
   }
 
-  @Override
-  public void refused(String type, String reason, long elapsedNanos) {
-    signingTimer(type).record(elapsedNanos, TimeUnit.NANOSECONDS);
+  /** Refusals before a caller is known (401) never reach the signing service; count them here. */
+  public void unauthenticated() {
+    refused("unknown", "unauthenticated", 0);
+  }
+
+  private void refused(String type, String reason, long elapsedNanos) {
+    if (elapsedNanos > 0) {
+      signingTimer(type).record(elapsedNanos, TimeUnit.NANOSECONDS);
+    }
     refusals
         .computeIfAbsent(type + '\0' + reason, k -> Counter.builder("palisade_signing_refusals")
             .tag("type", type).tag("reason", reason)

@@ -31,6 +31,28 @@ public abstract sealed class SigningException extends RuntimeException {
     }
   }
 
+  /** No usable credentials (401). The message never says which part of a credential was wrong. */
+  public static final class Unauthenticated extends SigningException {
+    private final String auditReason;
+
+    /** {@code auditReason} is for the audit log only: the client sees just "unauthenticated". */
+    public Unauthenticated(String auditReason) {
+      super("unauthenticated");
+      this.auditReason = auditReason;
+    }
+
+    public String auditReason() {
+      return auditReason;
+    }
+  }
+
+  /** The caller is known but lacks the scope (403); the message names the missing scope. */
+  public static final class Forbidden extends SigningException {
+    public Forbidden(String message) {
+      super(message);
+    }
+  }
+
   /** A policy refused to sign. */
   public static final class Refused extends SigningException {
     private final String rule;

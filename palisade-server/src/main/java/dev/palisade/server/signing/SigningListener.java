@@ -1,12 +1,17 @@
 package dev.palisade.server.signing;
 
-/** Observes the outcome of every signing request (metrics, later the audit log). */
+/** Observes the outcome of every signing request: metrics and the audit log. */
 public interface SigningListener {
-  SigningListener NONE = new SigningListener() {};
+  SigningListener NONE = event -> {};
 
-  /** {@code type} is the Web3Signer type name, or {@code "unknown"} if the body did not say. */
-  default void signed(String type, long elapsedNanos) {}
+  void completed(SigningEvent event);
 
-  /** {@code reason} is a stable name: a slashing rule, {@code bad_request}, {@code unknown_key}… */
-  default void refused(String type, String reason, long elapsedNanos) {}
+  /** Tells several listeners, in order. */
+  static SigningListener all(SigningListener... listeners) {
+    return event -> {
+      for (SigningListener listener : listeners) {
+        listener.completed(event);
+      }
+    };
+  }
 }

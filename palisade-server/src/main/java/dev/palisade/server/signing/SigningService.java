@@ -1,5 +1,8 @@
 package dev.palisade.server.signing;
 
+import dev.palisade.auth.AccessDecision;
+import dev.palisade.auth.Authorizer;
+import dev.palisade.auth.Identity;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Bytes32;
@@ -10,6 +13,7 @@ import dev.palisade.eth2.signing.SigningRequestDecoder;
 import dev.palisade.vault.UnknownKeyException;
 import dev.palisade.vault.Vault;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,18 +22,18 @@ import java.util.function.BooleanSupplier;
  * policies (check → record → sign by construction).
  */
 public final class SigningService {
-  private static final String UNKNOWN_TYPE = "unknown";
-
   private final Network network;
   private final Vault vault;
   private final List<SigningPolicy> policies;
   private final BooleanSupplier keysLoaded;
   private final SigningListener listener;
+  private final Authorizer authorizer;
   private final SigningRequestDecoder decoder = new SigningRequestDecoder();
 
   public SigningService(
       Network network,
       Vault vault,
+      Authorizer authorizer,
       List<SigningPolicy> policies,
       BooleanSupplier keysLoaded,
       SigningListener listener) {
@@ -41,6 +45,7 @@ public final class SigningService {
     this.policies = List.copyOf(policies);
     this.keysLoaded = keysLoaded;
     this.listener = listener;
+    this.authorizer = authorizer;
   }
 
   public Network network() {
@@ -48,42 +53,71 @@ public final class SigningService {
   }
 
   /**
-   * Signs the Web3Signer request body with the key named by {@code identifier}.
+   * Signs the Web3Signer request body with the key named by {@code identifier}, for an
+   * authenticated caller.
    *
    * @throws SigningException for every reason a signature is not produced
    */
-  public BlsSignature sign(String identifier, byte[] body) {
+  public BlsSignature sign(Identity caller, String identifier, byte[] body) {
     long started = System.nanoTime();
-    String type = UNKNOWN_TYPE;
+    BlsPublicKey key = null;
+    SigningRequest request = null;
     try {
-      BlsPublicKey key = requireLoadedKey(identifier);
-      SigningRequest request = decode(body);
-      type = request.type().name();
+      key = parseIdentifier(identifier);
+      request = decode(body);
+      authorize(caller, request, key, identifier);
+      requireLoaded(key, identifier);
       BlsSignature signature = approveAndSign(identifier, key, request);
-      listener.signed(type, System.nanoTime() - started);
+      listener.completed(event(caller, key, request, null, "signed", started));
       return signature;
     } catch (SigningException e) {
-      listener.refused(type, reason(e), System.nanoTime() - started);
+      listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
       throw e;
     }
   }
 
-  private BlsPublicKey requireLoadedKey(String identifier) {
-    BlsPublicKey key;
+  private static SigningEvent event(
+      Identity caller, BlsPublicKey key, SigningRequest request, String refusal, String message, long started) {
+    return new SigningEvent(
+        caller,
+        Optional.ofNullable(key),
+        Optional.ofNullable(request),
+        Optional.ofNullable(refusal),
+        message,
+        System.nanoTime() - started,
+        false);
+  }
+
+  /** Scope first, then visibility: a 403 says nothing about which keys exist. */
+  private void authorize(Identity caller, SigningRequest request, BlsPublicKey key, String identifier) {
+    AccessDecision decision = authorizer.authorizeSigning(caller, request.type().name(), key);
+    if (decision instanceof AccessDecision.Forbidden forbidden) {
+      throw new SigningException.Forbidden(forbidden.message());
+    }
+    if (!decision.isAllowed()) {
+      throw keysLoaded.getAsBoolean()
+          ? new SigningException.UnknownKey(identifier)
+          : new SigningException.Unavailable("keys are still loading; try again shortly");
+    }
+  }
+
+  private static BlsPublicKey parseIdentifier(String identifier) {
     try {
-      key = BlsPublicKey.fromHex(identifier);
+      return BlsPublicKey.fromHex(identifier);
     } catch (IllegalArgumentException e) {
       throw new SigningException.BadRequest(
           "identifier",
           "identifier must be a 48-byte BLS public key in hex (with or without 0x): "
               + e.getMessage());
     }
+  }
+
+  private void requireLoaded(BlsPublicKey key, String identifier) {
     if (!vault.holds(key)) {
       throw keysLoaded.getAsBoolean()
           ? new SigningException.UnknownKey(identifier)
           : new SigningException.Unavailable("keys are still loading; try again shortly");
     }
-    return key;
   }
 
   private SigningRequest decode(byte[] body) {
@@ -135,6 +169,10 @@ public final class SigningService {
       return "bad_request";
     } else if (e instanceof SigningException.UnknownKey) {
       return "unknown_key";
+    } else if (e instanceof SigningException.Forbidden) {
+      return "missing_scope";
+    } else if (e instanceof SigningException.Unauthenticated) {
+      return "unauthenticated";
     }
     return "unavailable";
   }

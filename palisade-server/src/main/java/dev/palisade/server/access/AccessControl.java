@@ -1,0 +1,105 @@
+package dev.palisade.server.access;
+
+import dev.palisade.auth.AuthConflictException;
+import dev.palisade.auth.AuthResult;
+import dev.palisade.auth.Authenticator;
+import dev.palisade.auth.Authorizer;
+import dev.palisade.auth.Cidr;
+import dev.palisade.auth.Credential;
+import dev.palisade.auth.Identity;
+import dev.palisade.auth.IdentityId;
+import dev.palisade.auth.IdentityStore;
+import dev.palisade.auth.NewIdentity;
+import dev.palisade.auth.OperatorId;
+import dev.palisade.auth.PresentedCredentials;
+import dev.palisade.auth.Scopes;
+import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.server.signing.SigningException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may do what: authentication of each request and the operator that owns each loaded key.
+ * A fresh database gets one operator and one loopback identity, so a signer started on its
+ * defaults serves a validator client on the same host and nothing else.
+ */
+public final class AccessControl {
+  private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
+
+  public static final OperatorId DEFAULT_OPERATOR = OperatorId.of("default");
+  public static final IdentityId LOOPBACK_IDENTITY = IdentityId.of("loopback");
+  /** Every signing duty including exits and deposits, as a local Web3Signer would allow. */
+  public static final String LOOPBACK_SCOPES = "validate,sign:exit,sign:deposit,keys:read,slashing:read";
+
+  private final IdentityStore store;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+
+  public AccessControl(IdentityStore store, Collection<X509Certificate> knownClientCas) {
+    this.store = store;
+    this.authenticator = new Authenticator(store, knownClientCas);
+    this.authorizer = new Authorizer(store);
+  }
+
+  public Authorizer authorizer() {
+    return authorizer;
+  }
+
+  public IdentityStore store() {
+    return store;
+  }
+
+  /** Creates the default operator and the loopback identity on a database that has no operator. */
+  public Optional<Identity> bootstrapIfEmpty() {
+    if (!store.listOperators().isEmpty()) {
+      return Optional.empty();
+    }
+    store.createOperator(DEFAULT_OPERATOR);
+    Credential loopback =
+        new Credential.NetworkAddress(List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("::1/128")));
+    Identity identity =
+        store
+            .createIdentity(
+                new NewIdentity(
+                    LOOPBACK_IDENTITY, DEFAULT_OPERATOR, loopback, Scopes.parse(LOOPBACK_SCOPES), Optional.empty()))
+            .identity();
+    LOG.info(
+        "created operator '{}' and identity '{}' (network 127.0.0.1/32, ::1/128; scopes {})",
+        DEFAULT_OPERATOR, LOOPBACK_IDENTITY, LOOPBACK_SCOPES);
+    return Optional.of(identity);
+  }
+
+  /** Keys loaded from keystores belong to the default operator unless another one owns them. */
+  public void assignToDefaultOperator(Collection<BlsPublicKey> keys) {
+    for (BlsPublicKey key : keys) {
+      if (store.ownerOf(key).isPresent()) {
+        continue;
+      }
+      try {
+        store.assignKey(key, DEFAULT_OPERATOR);
+      } catch (AuthConflictException e) {
+        LOG.warn("key {} not assigned to operator '{}': {}", key, DEFAULT_OPERATOR, e.getMessage());
+      }
+    }
+    store.refreshNow();
+  }
+
+  /**
+   * @throws SigningException.Unauthenticated without usable credentials
+   * @throws SigningException.Unavailable when revocations cannot be confirmed fresh
+   */
+  public Identity authenticate(PresentedCredentials presented) {
+    AuthResult result = authenticator.authenticate(presented);
+    if (result instanceof AuthResult.Authenticated authenticated) {
+      return authenticated.identity();
+    }
+    if (result instanceof AuthResult.Unavailable) {
+      throw new SigningException.Unavailable("identity store is unavailable; refusing requests");
+    }
+    throw new SigningException.Unauthenticated(((AuthResult.Unauthenticated) result).auditReason());
+  }
+}
