@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * caller's future. Under load many signatures share one fsync; alone, a request pays one commit.
  * Every other write (import, registration, enable/disable, pruning) also runs on a writer thread,
  * between batches, which is what SQLite's single connection needs.
+ *
+ * <p>A {@link TransactionHook} from the options runs inside each batch's transaction, after the
+ * checks and before the commit; see its contract.
  */
 final class DatabaseSlashingProtection implements SlashingProtection {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseSlashingProtection.class);
@@ -62,8 +65,24 @@ final class DatabaseSlashingProtection implements SlashingProtection {
 
   private sealed interface Task permits CheckTask, WorkTask {}
 
-  private record CheckTask(Check check, CompletableFuture<Verdict> result, long deadline)
+  private record CheckTask(
+      Check check, Subject subject, CompletableFuture<Verdict> result, long deadline)
       implements Task {}
+
+  /** What a check is about, for the {@link TransactionHook}. */
+  private record Subject(
+      BlsPublicKey key,
+      Object attachment,
+      TransactionHook.Kind kind,
+      Long slot,
+      Long sourceEpoch,
+      Long targetEpoch,
+      Bytes32 signingRoot) {
+    TransactionHook.Decided decided(Verdict verdict) {
+      return new TransactionHook.Decided(
+          key, attachment, kind, slot, sourceEpoch, targetEpoch, signingRoot, verdict);
+    }
+  }
 
   private record WorkTask<T>(JdbcStore.SqlWork<T> work, CompletableFuture<T> result)
       implements Task {}
@@ -101,8 +120,12 @@ final class DatabaseSlashingProtection implements SlashingProtection {
 
   @Override
   public Verdict checkAndRecordBlock(
-      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
-    return await(checkAndRecordBlockAsync(key, genesisValidatorsRoot, slot, signingRoot));
+      BlsPublicKey key,
+      Bytes32 genesisValidatorsRoot,
+      long slot,
+      Bytes32 signingRoot,
+      Object attachment) {
+    return await(checkAndRecordBlockAsync(key, genesisValidatorsRoot, slot, signingRoot, attachment));
   }
 
   @Override
@@ -111,20 +134,27 @@ final class DatabaseSlashingProtection implements SlashingProtection {
       Bytes32 genesisValidatorsRoot,
       long sourceEpoch,
       long targetEpoch,
-      Bytes32 signingRoot) {
+      Bytes32 signingRoot,
+      Object attachment) {
     return await(
         checkAndRecordAttestationAsync(
-            key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot));
+            key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot, attachment));
   }
 
   @Override
   public CompletableFuture<Verdict> checkAndRecordBlockAsync(
-      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
+      BlsPublicKey key,
+      Bytes32 genesisValidatorsRoot,
+      long slot,
+      Bytes32 signingRoot,
+      Object attachment) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(signingRoot);
     long deadline = deadline();
+    Subject subject =
+        new Subject(key, attachment, TransactionHook.Kind.BLOCK, slot, null, null, signingRoot);
     return check(
-        key, genesisValidatorsRoot, deadline, id -> new BlockCheck(id, slot, signingRoot));
+        subject, genesisValidatorsRoot, deadline, id -> new BlockCheck(id, slot, signingRoot));
   }
 
   @Override
@@ -133,23 +163,36 @@ final class DatabaseSlashingProtection implements SlashingProtection {
       Bytes32 genesisValidatorsRoot,
       long sourceEpoch,
       long targetEpoch,
-      Bytes32 signingRoot) {
+      Bytes32 signingRoot,
+      Object attachment) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(signingRoot);
-    if (Long.compareUnsigned(sourceEpoch, targetEpoch) > 0) {
-      return CompletableFuture.completedFuture(
-          SlashingRules.sourceExceedsTarget(sourceEpoch, targetEpoch));
-    }
+    Subject subject =
+        new Subject(
+            key,
+            attachment,
+            TransactionHook.Kind.ATTESTATION,
+            null,
+            sourceEpoch,
+            targetEpoch,
+            signingRoot);
     long deadline = deadline();
+    if (Long.compareUnsigned(sourceEpoch, targetEpoch) > 0) {
+      Verdict refused = SlashingRules.sourceExceedsTarget(sourceEpoch, targetEpoch);
+      if (options.transactionHook() == null) {
+        return CompletableFuture.completedFuture(refused);
+      }
+      return viaWriter(new Check.PreDecided(refused), subject, deadline); // so the hook sees it
+    }
     return check(
-        key,
+        subject,
         genesisValidatorsRoot,
         deadline,
         id -> new AttestationCheck(id, sourceEpoch, targetEpoch, signingRoot));
   }
 
   private CompletableFuture<Verdict> check(
-      BlsPublicKey key,
+      Subject subject,
       Bytes32 genesisValidatorsRoot,
       long deadline,
       java.util.function.LongFunction<Check> checkForId) {
@@ -160,17 +203,30 @@ final class DatabaseSlashingProtection implements SlashingProtection {
                 pinned -> {
                   if (!pinned.equals(genesisValidatorsRoot)) {
                     LOG.warn("refused a request for another network: genesis validators root {}", genesisValidatorsRoot);
-                    return CompletableFuture.completedFuture(
-                        SlashingRules.genesisRootMismatch(pinned, genesisValidatorsRoot));
+                    Verdict refused = SlashingRules.genesisRootMismatch(pinned, genesisValidatorsRoot);
+                    if (options.transactionHook() == null) {
+                      return CompletableFuture.completedFuture(refused);
+                    }
+                    return enqueueCheck(new Check.PreDecided(refused), subject, deadline);
                   }
-                  return validatorIdFuture(key)
-                      .thenCompose(
-                          id -> {
-                            CompletableFuture<Verdict> f = new CompletableFuture<>();
-                            enqueue(new CheckTask(checkForId.apply(id), f, deadline));
-                            return f;
-                          });
+                  return validatorIdFuture(subject.key())
+                      .thenCompose(id -> enqueueCheck(checkForId.apply(id), subject, deadline));
                 });
+    return withTimeout(result, deadline);
+  }
+
+  private CompletableFuture<Verdict> viaWriter(Check check, Subject subject, long deadline) {
+    return withTimeout(enqueueCheck(check, subject, deadline), deadline);
+  }
+
+  private CompletableFuture<Verdict> enqueueCheck(Check check, Subject subject, long deadline) {
+    CompletableFuture<Verdict> f = new CompletableFuture<>();
+    enqueue(new CheckTask(check, subject, f, deadline));
+    return f;
+  }
+
+  private static CompletableFuture<Verdict> withTimeout(
+      CompletableFuture<Verdict> result, long deadline) {
     return result
         .orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e)));
@@ -514,11 +570,13 @@ final class DatabaseSlashingProtection implements SlashingProtection {
     }
     if (live.isEmpty()) return;
     List<Check> checks = live.stream().map(CheckTask::check).toList();
+    TransactionHook hook = options.transactionHook();
+    JdbcStore.BeforeCommit beforeCommit = hook == null ? null : (tx, verdicts) -> runHook(hook, tx, live, verdicts);
     for (int attempt = 1; ; attempt++) {
       Connection c = null;
       try {
         c = store.acquireWriter();
-        List<Verdict> verdicts = store.checkAndRecord(c, checks);
+        List<Verdict> verdicts = store.checkAndRecord(c, checks, beforeCommit);
         store.releaseWriter(c, false);
         lastWriteFailure = null;
         store.counters.checks.addAndGet(checks.size());
@@ -530,7 +588,11 @@ final class DatabaseSlashingProtection implements SlashingProtection {
         return;
       } catch (SQLException | RuntimeException e) {
         if (c != null) store.releaseWriter(c, true);
-        boolean retryable = e instanceof SQLException sql && store.isRetryable(sql);
+        boolean retryable =
+            e instanceof SQLException sql
+                && store.isRetryable(sql)
+                // A retry after a COMMIT that may have landed could commit the hook's rows twice.
+                && !(hook != null && JdbcStore.commitInDoubt(sql));
         if (retryable && attempt < MAX_ATTEMPTS && System.nanoTime() - live.get(0).deadline() < 0) {
           // Safe to run again even if the failed COMMIT did land: a re-run of a recorded request
           // is an identical re-sign.
@@ -546,6 +608,23 @@ final class DatabaseSlashingProtection implements SlashingProtection {
         live.forEach(t -> t.result().completeExceptionally(failure));
         return;
       }
+    }
+  }
+
+  /** Calls the hook for one attempt of a batch; anything it throws rolls the batch back. */
+  private void runHook(
+      TransactionHook hook, Connection tx, List<CheckTask> live, List<Verdict> verdicts)
+      throws SQLException {
+    List<TransactionHook.Decided> decided = new ArrayList<>(live.size());
+    for (int i = 0; i < live.size(); i++) {
+      decided.add(live.get(i).subject().decided(verdicts.get(i)));
+    }
+    try {
+      hook.beforeCommit(HookConnection.wrap(tx, store.counters), List.copyOf(decided));
+    } catch (SQLException | RuntimeException e) {
+      throw e;
+    } catch (Throwable t) { // an Error must still roll the batch back and fail its callers
+      throw new IllegalStateException("transaction hook failed: " + t, t);
     }
   }
 

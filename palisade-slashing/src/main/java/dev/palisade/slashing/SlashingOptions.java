@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxBatchSize most checks evaluated in one transaction
  * @param retention how much history {@link SlashingProtection#prune()} keeps; null keeps everything
  * @param pruneInterval run {@code prune()} in the background at this interval; null disables it
+ * @param transactionHook called inside every check batch's transaction before its commit (see
+ *     {@link TransactionHook}); null for none
  */
 public record SlashingOptions(
     Duration requestTimeout,
@@ -24,7 +26,8 @@ public record SlashingOptions(
     int writerThreads,
     int maxBatchSize,
     Retention retention,
-    Duration pruneInterval) {
+    Duration pruneInterval,
+    TransactionHook transactionHook) {
 
   /**
    * Keep blocks with slot greater than or equal to (highest slot - slots) and attestations with
@@ -45,6 +48,19 @@ public record SlashingOptions(
     }
   }
 
+  /** Without a transaction hook. */
+  public SlashingOptions(
+      Duration requestTimeout,
+      Duration connectionTimeout,
+      Duration statementTimeout,
+      int poolSize,
+      int writerThreads,
+      int maxBatchSize,
+      Retention retention,
+      Duration pruneInterval) {
+    this(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, null);
+  }
+
   public static SlashingOptions defaults() {
     return new SlashingOptions(
         Duration.ofSeconds(3),
@@ -58,30 +74,38 @@ public record SlashingOptions(
   }
 
   public SlashingOptions withRequestTimeout(Duration d) {
-    return new SlashingOptions(d, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
+    return new SlashingOptions(d, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withConnectionTimeout(Duration d) {
-    return new SlashingOptions(requestTimeout, d, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
+    return new SlashingOptions(requestTimeout, d, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withStatementTimeout(Duration d) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, d, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
+    return new SlashingOptions(requestTimeout, connectionTimeout, d, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withPool(int poolSize, int writerThreads) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withMaxBatchSize(int n) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, n, retention, pruneInterval);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, n, retention, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withRetention(Retention r) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, r, pruneInterval);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, r, pruneInterval, transactionHook);
   }
 
   public SlashingOptions withPruneInterval(Duration d) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, d);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, d, transactionHook);
+  }
+
+  /**
+   * Runs {@code hook} inside each check batch's transaction, before its commit; null removes it.
+   * With a hook, a lone PostgreSQL request costs one more round trip (see {@link TransactionHook}).
+   */
+  public SlashingOptions withTransactionHook(TransactionHook hook) {
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, hook);
   }
 }
