@@ -10,7 +10,14 @@ import picocli.CommandLine.Command;
       "Palisade: a remote signer and key manager for Ethereum proof-of-stake validators.",
       "Speaks the Web3Signer eth2 API; refuses anything slashable (EIP-3076)."
     },
-    subcommands = {RunCommand.class, SlashingCommand.class},
+    subcommands = {
+      RunCommand.class,
+      SlashingCommand.class,
+      AccessCommands.OperatorCommand.class,
+      AccessCommands.IdentityCommand.class,
+      AccessCommands.AuditCommand.class,
+      VaultCommand.class
+    },
     footer = {
       "",
       "Every option can also come from an environment variable PALISADE_<OPTION> (for example",

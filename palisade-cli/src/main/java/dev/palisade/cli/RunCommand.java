@@ -5,6 +5,7 @@ import dev.palisade.eth2.Network;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.server.PalisadeNode;
 import dev.palisade.server.ServerConfig;
+import dev.palisade.server.TlsConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,6 +67,36 @@ final class RunCommand implements Callable<Integer> {
       description = "Requests waiting for a signing thread beyond this get 503. Default: ${DEFAULT-VALUE}")
   int signingQueueLimit;
 
+  @Option(names = "--tls-keystore-file", description = "PKCS#12 keystore with the server's certificate and key: turns on HTTPS")
+  Path tlsKeystoreFile;
+
+  @Option(names = "--tls-keystore-password-file", description = "File holding the PKCS#12 keystore password")
+  Path tlsKeystorePasswordFile;
+
+  @Option(names = "--tls-certificate-file", description = "PEM certificate chain (instead of a PKCS#12 keystore)")
+  Path tlsCertificateFile;
+
+  @Option(names = "--tls-private-key-file", description = "PEM private key for --tls-certificate-file")
+  Path tlsPrivateKeyFile;
+
+  @Option(
+      names = "--tls-client-ca-file",
+      description = "PEM CAs whose client certificates can identify callers (identities of --type cert with --ca-file)")
+  Path tlsClientCaFile;
+
+  @Option(
+      names = "--insecure-allow-plaintext-remote",
+      description = "Serve plaintext HTTP on a non-loopback address. Anyone on the path can read and replay requests.")
+  boolean allowPlaintextRemote;
+
+  @Option(
+      names = "--bootstrap-loopback-identity",
+      defaultValue = "true",
+      arity = "1",
+      description = "On a database with no operator, create operator 'default' and identity 'loopback'"
+          + " (127.0.0.1, ::1; every signing scope) so a local validator client works. Default: ${DEFAULT-VALUE}")
+  boolean bootstrapLoopback;
+
   @Option(names = "--keystores-path", description = "Directory of EIP-2335 keystores (*.json) to load at start")
   Path keystoresPath;
 
@@ -90,9 +121,17 @@ final class RunCommand implements Callable<Integer> {
             signingThreads != null ? signingThreads : ServerConfig.defaultSigningThreads(),
             signingQueueLimit,
             metricsHost,
-            metricsEnabled ? metricsPort : ServerConfig.METRICS_DISABLED);
+            metricsEnabled ? metricsPort : ServerConfig.METRICS_DISABLED,
+            tlsConfig(),
+            allowPlaintextRemote);
     NodeConfig config =
-        new NodeConfig(serverConfig, network, store.dataPath, store.slashingConfig(), keystores);
+        new NodeConfig(
+            serverConfig,
+            network,
+            store.dataPath,
+            store.slashingConfig(),
+            keystores,
+            new NodeConfig.AccessConfig(Optional.ofNullable(tlsClientCaFile), bootstrapLoopback));
 
     PalisadeNode node = PalisadeNode.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -105,8 +144,9 @@ final class RunCommand implements Callable<Integer> {
                 },
                 "palisade-shutdown"));
     out.printf(
-        "Palisade listening on http://%s:%d (network %s; slashing protection: %s)%n",
-        host, node.port(), network.name(), store.describeSlashingStore());
+        "Palisade listening on %s://%s:%d (network %s; slashing protection: %s)%n",
+        serverConfig.tls().isPresent() ? "https" : "http", host, node.port(), network.name(),
+        store.describeSlashingStore());
     if (node.metricsPort() >= 0) {
       out.printf("Metrics at http://%s:%d/metrics%n", metricsHost, node.metricsPort());
     }
@@ -137,6 +177,18 @@ final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  private Optional<TlsConfig> tlsConfig() {
+    if (tlsKeystoreFile == null && tlsCertificateFile == null && tlsPrivateKeyFile == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new TlsConfig(
+            Optional.ofNullable(tlsKeystoreFile),
+            Optional.ofNullable(tlsKeystorePasswordFile),
+            Optional.ofNullable(tlsCertificateFile),
+            Optional.ofNullable(tlsPrivateKeyFile)));
   }
 
   private Optional<NodeConfig.KeystoreSource> keystoreSource() {

@@ -2,16 +2,84 @@ package dev.palisade.vault;
 
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.crypto.BlsSignature;
+import dev.palisade.crypto.SecretBytes;
 import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.eth2.Bytes32;
 import dev.palisade.eth2.Network;
 import dev.palisade.eth2.signing.SigningRequest;
+import dev.palisade.eth2.signing.SlashingSubject;
+import dev.palisade.vault.watermark.Watermark;
+import dev.palisade.vault.watermark.WatermarkPolicy;
+import dev.palisade.vault.watermark.WatermarkStore;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A vault inside the server's own process: keys live in this JVM's heap. */
+/**
+ * A vault inside the current process: keys live in this JVM's heap.
+ *
+ * <p>Concurrency: each held key has a read/write lock. Signing holds the read lock, {@link
+ * #remove} takes the write lock, so a key is never zeroed while a signature with it is being made,
+ * and a sign that loses the race reports {@link UnknownKeyException}. With watermarks enabled, a
+ * BLOCK/BLOCK_V2 or ATTESTATION additionally takes the key's own mutex for exactly check + durable
+ * watermark update + sign; the signing root is computed before any lock is taken.
+ */
 public final class InProcessVault implements Vault {
-  private final ConcurrentHashMap<BlsPublicKey, BlsSecretKey> keys = new ConcurrentHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(InProcessVault.class);
+
+  /** What {@link #verifyPublicKey} found. */
+  public enum KeyCheck {
+    VERIFIED,
+    /** The secret does not derive the public key it was loaded under; it was removed. */
+    MISMATCH_REMOVED,
+    NOT_HELD
+  }
+
+  private static final class Held {
+    final BlsSecretKey key;
+    final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    final ReentrantLock watermark = new ReentrantLock();
+    boolean removed; // guarded by life's write lock (written) / read lock (read)
+
+    Held(BlsSecretKey key) {
+      this.key = key;
+    }
+  }
+
+  private final ConcurrentHashMap<BlsPublicKey, Held> keys = new ConcurrentHashMap<>();
+  private final WatermarkStore watermarkStore; // null: no watermarks
+  private final ConcurrentHashMap<BlsPublicKey, Watermark> watermarks = new ConcurrentHashMap<>();
+
+  /**
+   * A vault without high-watermarks (the signing policies in front of it are the only slashing
+   * protection). Use {@link #InProcessVault(WatermarkStore)} for defence in depth.
+   */
+  public InProcessVault() {
+    this.watermarkStore = null;
+  }
+
+  /**
+   * A vault that enforces per-key high-watermarks, kept in {@code watermarks} (read now, written
+   * durably before each signature is returned). The vault closes the store when it is closed.
+   */
+  public InProcessVault(WatermarkStore watermarks) {
+    this.watermarkStore = watermarks;
+    this.watermarks.putAll(watermarks.loadAll());
+  }
+
+  public boolean enforcesWatermarks() {
+    return watermarkStore != null;
+  }
+
+  /** The key's current watermark, if watermarks are enforced and it ever signed a slashable type. */
+  public Optional<Watermark> watermark(BlsPublicKey key) {
+    return Optional.ofNullable(watermarks.get(key));
+  }
 
   /** Takes ownership of the keys; a key already held is closed and the first copy kept. */
   public void addAll(Collection<BlsSecretKey> secretKeys) {
@@ -22,7 +90,7 @@ public final class InProcessVault implements Vault {
 
   /** Takes ownership of the key. Returns false (and closes it) when the key is already held. */
   public boolean add(BlsSecretKey secretKey) {
-    BlsSecretKey previous = keys.putIfAbsent(secretKey.publicKey(), secretKey);
+    Held previous = keys.putIfAbsent(secretKey.publicKey(), new Held(secretKey));
     if (previous != null) {
       secretKey.close();
       return false;
@@ -30,14 +98,28 @@ public final class InProcessVault implements Vault {
     return true;
   }
 
-  /** Stops signing with the key and zeroes it. Returns false if it was not held. */
+  /**
+   * Stops signing with the key and zeroes it, after any signature in progress with it completes.
+   * Returns false if it was not held. Its watermark (if any) is kept: a key removed and added back
+   * still cannot sign below it.
+   */
   public boolean remove(BlsPublicKey key) {
-    BlsSecretKey removed = keys.remove(key);
+    Held removed = keys.remove(key);
     if (removed == null) {
       return false;
     }
-    removed.close();
+    retire(removed);
     return true;
+  }
+
+  private static void retire(Held held) {
+    held.life.writeLock().lock();
+    try {
+      held.removed = true;
+      held.key.close();
+    } finally {
+      held.life.writeLock().unlock();
+    }
   }
 
   @Override
@@ -52,16 +134,84 @@ public final class InProcessVault implements Vault {
 
   @Override
   public BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network) {
-    BlsSecretKey secretKey = keys.get(key);
-    if (secretKey == null) {
+    if (!keys.containsKey(key)) {
       throw new UnknownKeyException(key);
     }
-    return secretKey.sign(request.signingRoot(network));
+    Bytes32 root = request.signingRoot(network); // outside every lock: hashing a block takes time
+    Optional<SlashingSubject> subject =
+        watermarkStore == null ? Optional.empty() : request.slashingSubject();
+    Held held = keys.get(key);
+    if (held == null) {
+      throw new UnknownKeyException(key);
+    }
+    held.life.readLock().lock();
+    try {
+      if (held.removed) {
+        throw new UnknownKeyException(key);
+      }
+      if (subject.isEmpty()) {
+        return held.key.sign(root);
+      }
+      held.watermark.lock();
+      try {
+        Watermark current = watermarks.getOrDefault(key, Watermark.NONE);
+        Watermark next = WatermarkPolicy.next(key, current, subject.get(), root);
+        if (next != current) {
+          watermarkStore.save(key, next); // durable before the signature exists
+          watermarks.put(key, next);
+        }
+        return held.key.sign(root);
+      } finally {
+        held.watermark.unlock();
+      }
+    } finally {
+      held.life.readLock().unlock();
+    }
+  }
+
+  /**
+   * Derives the key's real public key from its secret and compares it with the public key it is
+   * held under (keys loaded with {@link BlsSecretKey#fromAuthenticatedBytes} skipped that). On a
+   * mismatch the key is removed and an error naming only the public key is logged.
+   */
+  public KeyCheck verifyPublicKey(BlsPublicKey key) {
+    Held held = keys.get(key);
+    if (held == null) {
+      return KeyCheck.NOT_HELD;
+    }
+    boolean matches;
+    held.life.readLock().lock();
+    try {
+      if (held.removed) {
+        return KeyCheck.NOT_HELD;
+      }
+      try (SecretBytes secret = held.key.exportSecret();
+          BlsSecretKey derived = BlsSecretKey.fromBytes(secret)) {
+        matches = derived.publicKey().equals(key);
+      }
+    } finally {
+      held.life.readLock().unlock();
+    }
+    if (matches) {
+      return KeyCheck.VERIFIED;
+    }
+    if (keys.remove(key, held)) {
+      retire(held);
+    }
+    LOG.error(
+        "the secret loaded for public key {} does not derive that public key; the key was removed"
+            + " from the vault and will not sign",
+        key);
+    return KeyCheck.MISMATCH_REMOVED;
   }
 
   @Override
   public void close() {
-    keys.values().forEach(BlsSecretKey::close);
-    keys.clear();
+    for (BlsPublicKey key : Set.copyOf(keys.keySet())) {
+      remove(key);
+    }
+    if (watermarkStore != null) {
+      watermarkStore.close();
+    }
   }
 }

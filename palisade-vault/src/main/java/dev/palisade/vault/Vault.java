@@ -20,11 +20,29 @@ public interface Vault extends AutoCloseable {
 
   /**
    * Signs the typed message with the key. Callers must have passed the message through the signing
-   * policies first; the vault does not know about slashing history.
+   * policies first; the vault does not know about slashing history, but it may keep its own
+   * high-watermarks and refuse a message below them.
    *
    * @throws UnknownKeyException if the vault holds no such key (it may have just been removed)
+   * @throws VaultRefusedException if the message is below one of the vault's watermarks
+   * @throws UnsupportedOperationException from a vault in another process, which needs the
+   *     original request body: use {@link #sign(BlsPublicKey, byte[], SigningRequest, Network)}
    */
   BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network);
+
+  /**
+   * Signs a Web3Signer signing request given both as its original JSON body and decoded. An
+   * in-process vault signs {@code decoded}; a vault in another process ({@code RemoteVault}) sends
+   * {@code requestJson}, which the vault decodes and hashes itself with its own network (it never
+   * accepts a bare root), and ignores {@code decoded} and {@code network}.
+   *
+   * @throws UnknownKeyException if the vault holds no such key
+   * @throws VaultRefusedException if the message is below one of the vault's watermarks
+   */
+  default BlsSignature sign(
+      BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network) {
+    return sign(key, decoded, network);
+  }
 
   @Override
   void close();

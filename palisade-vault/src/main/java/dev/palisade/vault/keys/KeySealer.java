@@ -80,6 +80,30 @@ public final class KeySealer {
   }
 
   /**
+   * Opens a record like {@link #open(SealedKey, KekRing)} but without deriving the public key from
+   * the secret (the derivation is 95% of the cost of opening): the key is built with {@link
+   * BlsSecretKey#fromAuthenticatedBytes}, trusting the record's public key because the AES-GCM tag
+   * over the secret authenticates it together with that public key (it is in the associated data).
+   * A KEK holder could still have sealed a wrong secret under a public key, so the caller must
+   * verify the key later ({@code InProcessVault.verifyPublicKey}). The caller owns the result.
+   */
+  public static BlsSecretKey openAuthenticated(SealedKey record, KekRing keks) throws SealedKeyException {
+    KekProvider kek =
+        keks.find(record.kekId())
+            .orElseThrow(
+                () ->
+                    new SealedKeyException(
+                        SealedKeyException.Kind.UNKNOWN_KEK,
+                        record.publicKey(),
+                        "record is wrapped by KEK " + record.kekId() + ", which is not available"));
+    try (SecretBytes secret = openSecret(record, kek)) {
+      return BlsSecretKey.fromAuthenticatedBytes(secret.array(), record.publicKey());
+    } catch (IllegalArgumentException e) {
+      throw invalidKey(record);
+    }
+  }
+
+  /**
    * Decrypts a record to its 32 secret bytes without building a key (so without the public-key
    * derivation, which dominates {@link #open}). The GCM tag authenticates the secret together with
    * the public key it was sealed for, but only {@link #open} proves the secret derives that key.

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * unwrap and decrypt them (two AES-GCM decryptions and one public-key derivation per key). The
  * work queue is bounded and overflow runs on the reader, so at most a few batches of sealed
  * records are in memory at once. A record that fails to open is reported and skipped.
+ *
+ * <p>Fast start: keys are built with {@link KeySealer#openAuthenticated} (no public-key
+ * derivation; the GCM tag authenticates the secret with its public key). Once every key is in the
+ * vault (readiness), a low-priority daemon thread re-derives each loaded key's public key; a key
+ * whose secret does not match is removed from the vault and logged by public key only. {@link
+ * #verification()} completes when that pass is done.
  */
 public final class SealedKeyLoader {
   private static final Logger LOG = LoggerFactory.getLogger(SealedKeyLoader.class);
@@ -32,12 +38,31 @@ public final class SealedKeyLoader {
   private final SealedKeyStore store;
   private final KekRing keks;
   private final int parallelism;
+  private final boolean verifyInBackground;
+  private final java.util.concurrent.CompletableFuture<Verification> verification =
+      new java.util.concurrent.CompletableFuture<>();
+
+  /** What the background verification found: keys checked and keys removed for a mismatch. */
+  public record Verification(int verified, List<dev.palisade.eth2.BlsPublicKey> removed) {
+    public Verification {
+      removed = List.copyOf(removed);
+    }
+  }
 
   public SealedKeyLoader(SealedKeyStore store, KekRing keks) {
     this(store, keks, Runtime.getRuntime().availableProcessors());
   }
 
   public SealedKeyLoader(SealedKeyStore store, KekRing keks, int parallelism) {
+    this(store, keks, parallelism, true);
+  }
+
+  /**
+   * @param verifyInBackground whether to re-derive every loaded key's public key on a background
+   *     thread after loading (only turn it off in benchmarks that measure the load alone)
+   */
+  public SealedKeyLoader(SealedKeyStore store, KekRing keks, int parallelism, boolean verifyInBackground) {
+    this.verifyInBackground = verifyInBackground;
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
@@ -50,6 +75,7 @@ public final class SealedKeyLoader {
     long started = System.nanoTime();
     AtomicInteger loaded = new AtomicInteger();
     AtomicInteger alreadyHeld = new AtomicInteger();
+    ConcurrentLinkedQueue<dev.palisade.eth2.BlsPublicKey> opened = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<LoadSummary.Failure> failures = new ConcurrentLinkedQueue<>();
     ThreadPoolExecutor workers =
         new ThreadPoolExecutor(
@@ -74,11 +100,11 @@ public final class SealedKeyLoader {
             if (batch.size() == BATCH) {
               List<SealedKey> full = List.copyOf(batch);
               batch.clear();
-              workers.execute(() -> openAll(full, vault, loaded, alreadyHeld, failures));
+              workers.execute(() -> openAll(full, vault, loaded, alreadyHeld, opened, failures));
             }
           });
       if (!batch.isEmpty()) {
-        openAll(List.copyOf(batch), vault, loaded, alreadyHeld, failures);
+        openAll(List.copyOf(batch), vault, loaded, alreadyHeld, opened, failures);
       }
     } finally {
       workers.shutdown();
@@ -96,7 +122,49 @@ public final class SealedKeyLoader {
     if (!summary.failures().isEmpty()) {
       LOG.warn("{} sealed keys of operator {} did not open", summary.failures().size(), operator);
     }
+    if (verifyInBackground) {
+      startVerification(vault, List.copyOf(opened));
+    } else {
+      verification.complete(new Verification(0, List.of()));
+    }
     return summary;
+  }
+
+  /**
+   * Completes when the background verification of the keys of the last {@link #loadInto} is
+   * done (never, before a load).
+   */
+  public java.util.concurrent.CompletableFuture<Verification> verification() {
+    return verification;
+  }
+
+  private void startVerification(InProcessVault vault, List<dev.palisade.eth2.BlsPublicKey> keys) {
+    Thread thread =
+        new Thread(
+            () -> {
+              int verified = 0;
+              List<dev.palisade.eth2.BlsPublicKey> removed = new ArrayList<>();
+              try {
+                for (dev.palisade.eth2.BlsPublicKey key : keys) {
+                  switch (vault.verifyPublicKey(key)) {
+                    case VERIFIED -> verified++;
+                    case MISMATCH_REMOVED -> removed.add(key);
+                    case NOT_HELD -> { } // removed meanwhile
+                  }
+                }
+                if (!removed.isEmpty()) {
+                  LOG.error("{} loaded keys did not match their public keys and were removed", removed.size());
+                }
+                verification.complete(new Verification(verified, removed));
+              } catch (RuntimeException | Error e) {
+                LOG.error("background key verification failed: {}", e.getClass().getSimpleName());
+                verification.completeExceptionally(e);
+              }
+            },
+            "sealed-key-verifier");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+    thread.start();
   }
 
   private void openAll(
@@ -104,6 +172,7 @@ public final class SealedKeyLoader {
       InProcessVault vault,
       AtomicInteger loaded,
       AtomicInteger alreadyHeld,
+      ConcurrentLinkedQueue<dev.palisade.eth2.BlsPublicKey> opened,
       ConcurrentLinkedQueue<LoadSummary.Failure> failures) {
     for (SealedKey record : records) {
       if (vault.holds(record.publicKey())) {
@@ -111,9 +180,10 @@ public final class SealedKeyLoader {
         continue;
       }
       try {
-        BlsSecretKey key = KeySealer.open(record, keks);
+        BlsSecretKey key = KeySealer.openAuthenticated(record, keks);
         if (vault.add(key)) {
           loaded.incrementAndGet();
+          opened.add(record.publicKey());
         } else {
           alreadyHeld.incrementAndGet();
         }
