@@ -45,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--signing-threads",
-      description = "Threads for decoding, policies and BLS signing. Default: 4 x cores")
+      description = "Threads for decoding, policies and BLS signing. Default: max(64, 8 x cores)")
   Integer signingThreads;
 
   @Option(
@@ -97,6 +97,11 @@ final class RunCommand implements Callable<Integer> {
           + " (127.0.0.1, ::1; every signing scope) so a local validator client works. Default: ${DEFAULT-VALUE}")
   boolean bootstrapLoopback;
 
+  @Option(
+      names = "--vault-socket",
+      description = "Sign through a separate `palisade vault` process on this Unix socket: the server then holds no key")
+  Path vaultSocket;
+
   @Option(names = "--keystores-path", description = "Directory of EIP-2335 keystores (*.json) to load at start")
   Path keystoresPath;
 
@@ -131,7 +136,11 @@ final class RunCommand implements Callable<Integer> {
             store.dataPath,
             store.slashingConfig(),
             keystores,
-            new NodeConfig.AccessConfig(Optional.ofNullable(tlsClientCaFile), bootstrapLoopback));
+            new NodeConfig.AccessConfig(Optional.ofNullable(tlsClientCaFile), bootstrapLoopback),
+            Optional.ofNullable(vaultSocket));
+    if (vaultSocket != null && keystores.isPresent()) {
+      throw new IllegalArgumentException("with --vault-socket the vault process loads the keys: drop --keystores-path");
+    }
 
     PalisadeNode node = PalisadeNode.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -152,7 +161,9 @@ final class RunCommand implements Callable<Integer> {
     }
     out.flush();
 
-    if (keystores.isPresent()) {
+    if (vaultSocket != null) {
+      out.printf("Signing through the vault process at %s: it holds %d key(s)%n", vaultSocket, node.adoptVaultKeys());
+    } else if (keystores.isPresent()) {
       long started = System.nanoTime();
       KeystoreDirectoryLoader.Result result = keystores.get().load();
       int added = node.addKeys(result.secretKeys());
@@ -169,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
           "Holding no keys. Add EIP-2335 keystores with --keystores-path DIR and"
               + " --keystores-password-file FILE (or --keystores-passwords-path DIR).");
     }
-    out.printf("Ready: %d key(s); sign at POST /api/v1/eth2/sign/{pubkey}%n", node.vault().publicKeys().size());
+    out.printf("Ready: %d key(s); sign at POST /api/v1/eth2/sign/{pubkey}%n", node.loadedKeys().size());
     out.flush();
     try {
       stopped.await();

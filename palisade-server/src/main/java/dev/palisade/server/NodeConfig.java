@@ -17,7 +17,8 @@ public record NodeConfig(
     Path dataPath,
     SlashingConfig slashing,
     Optional<KeystoreSource> keystores,
-    AccessConfig access) {
+    AccessConfig access,
+    Optional<Path> vaultSocket) {
 
   public NodeConfig(
       ServerConfig server,
@@ -25,7 +26,22 @@ public record NodeConfig(
       Path dataPath,
       SlashingConfig slashing,
       Optional<KeystoreSource> keystores) {
-    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults());
+    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults(), Optional.empty());
+  }
+
+  public NodeConfig(
+      ServerConfig server,
+      Network network,
+      Path dataPath,
+      SlashingConfig slashing,
+      Optional<KeystoreSource> keystores,
+      AccessConfig access) {
+    this(server, network, dataPath, slashing, keystores, access, Optional.empty());
+  }
+
+  /** The same node, signing through a {@code palisade vault} process on this socket. */
+  public NodeConfig withVaultSocket(Path socket) {
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket));
   }
 
   /**

@@ -18,6 +18,8 @@ import dev.palisade.slashing.HealthStatus;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
 import dev.palisade.vault.InProcessVault;
+import dev.palisade.vault.Vault;
+import dev.palisade.vault.remote.RemoteVault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,7 +55,9 @@ public final class PalisadeNode implements AutoCloseable {
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final PalisadeMetrics metrics = new PalisadeMetrics();
-  private final InProcessVault vault = new InProcessVault();
+  /** Null when keys live in a separate vault process. */
+  private final InProcessVault inProcessVault;
+  private final Vault vault;
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final SlashingProtection slashing;
   private final AccessControl access;
@@ -62,6 +66,13 @@ public final class PalisadeNode implements AutoCloseable {
   private final PalisadeServer server;
 
   private PalisadeNode(NodeConfig config) {
+    if (config.vaultSocket().isPresent()) {
+      this.inProcessVault = null;
+      this.vault = new RemoteVault(config.vaultSocket().get());
+    } else {
+      this.inProcessVault = new InProcessVault();
+      this.vault = inProcessVault;
+    }
     try {
       this.slashing = openSlashingProtection(config);
       if (slashing != null) {
@@ -91,8 +102,8 @@ public final class PalisadeNode implements AutoCloseable {
               policies(),
               keysLoaded::get,
               SigningListener.all(metrics, auditing));
-      metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> vault.publicKeys().size());
-      metrics.bindVaultHealth(() -> true);
+      metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> loadedKeyCount());
+      metrics.bindVaultHealth(this::vaultUp);
       if (slashing != null) {
         metrics.bindSlashingStore(slashing);
       }
@@ -128,11 +139,35 @@ public final class PalisadeNode implements AutoCloseable {
     return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()));
   }
 
+  /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */
+  private int loadedKeyCount() {
+    try {
+      return vault.publicKeys().size();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  private boolean vaultUp() {
+    if (vault instanceof RemoteVault remote) {
+      try {
+        remote.health();
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
+    if (inProcessVault == null) {
+      checks.add(() -> vaultUp() ? HealthCheck.Result.up("vault", Map.of()) : HealthCheck.Result.down("vault", Map.of()));
+    }
     checks.add(
         () -> {
-          Map<String, Object> data = Map.of("keys-loaded", vault.publicKeys().size());
+          Map<String, Object> data = Map.of("keys-loaded", loadedKeyCount());
           return keysLoaded.get()
               ? HealthCheck.Result.up("keys-check", data)
               : HealthCheck.Result.down("keys-check", data);
@@ -192,6 +227,9 @@ public final class PalisadeNode implements AutoCloseable {
    * takes ownership) and marks the node ready. Returns how many distinct keys were added.
    */
   public int addKeys(Collection<BlsSecretKey> keys) {
+    if (inProcessVault == null) {
+      throw new IllegalStateException("keys are loaded by the vault process, not by the server");
+    }
     List<BlsPublicKey> publicKeys = keys.stream().map(BlsSecretKey::publicKey).toList();
     if (slashing != null && !publicKeys.isEmpty()) {
       slashing.registerValidators(publicKeys);
@@ -199,7 +237,7 @@ public final class PalisadeNode implements AutoCloseable {
     access.assignToDefaultOperator(publicKeys);
     int added = 0;
     for (BlsSecretKey key : keys) {
-      if (vault.add(key)) {
+      if (inProcessVault.add(key)) {
         added++;
       }
     }
@@ -216,8 +254,31 @@ public final class PalisadeNode implements AutoCloseable {
     return server.metricsPort();
   }
 
+  /**
+   * With a separate vault process: registers the keys it holds (slashing store, default operator)
+   * and marks the node ready. Returns how many keys the vault holds.
+   */
+  public int adoptVaultKeys() {
+    List<BlsPublicKey> publicKeys = List.copyOf(vault.publicKeys());
+    if (slashing != null && !publicKeys.isEmpty()) {
+      slashing.registerValidators(publicKeys);
+    }
+    access.assignToDefaultOperator(publicKeys);
+    keysLoaded.set(true);
+    return publicKeys.size();
+  }
+
+  public java.util.Set<BlsPublicKey> loadedKeys() {
+    return vault.publicKeys();
+  }
+
+  public boolean usesVaultProcess() {
+    return inProcessVault == null;
+  }
+
+  /** The in-process vault (tests and key management); null with a vault process. */
   public InProcessVault vault() {
-    return vault;
+    return inProcessVault;
   }
 
   public SlashingProtection slashingProtection() {
@@ -241,7 +302,7 @@ public final class PalisadeNode implements AutoCloseable {
     if (server != null) {
       server.close();
     }
-    vault.close();
+    vault.close(); // a remote vault only closes its connections
     closeResources();
   }
 

@@ -11,6 +11,8 @@ import dev.palisade.eth2.signing.InvalidRequestException;
 import dev.palisade.eth2.signing.SigningRequest;
 import dev.palisade.eth2.signing.SigningRequestDecoder;
 import dev.palisade.vault.UnknownKeyException;
+import dev.palisade.vault.VaultRefusedException;
+import dev.palisade.vault.remote.RemoteVaultException;
 import dev.palisade.vault.Vault;
 import java.util.List;
 import java.util.Optional;
@@ -67,7 +69,7 @@ public final class SigningService {
       request = decode(body);
       authorize(caller, request, key, identifier);
       requireLoaded(key, identifier);
-      BlsSignature signature = approveAndSign(identifier, key, request);
+      BlsSignature signature = approveAndSign(identifier, key, request, body);
       listener.completed(event(caller, key, request, null, "signed", started));
       return signature;
     } catch (SigningException e) {
@@ -128,7 +130,8 @@ public final class SigningService {
     }
   }
 
-  private BlsSignature approveAndSign(String identifier, BlsPublicKey key, SigningRequest request) {
+  private BlsSignature approveAndSign(
+      String identifier, BlsPublicKey key, SigningRequest request, byte[] body) {
     Bytes32 signingRoot;
     try {
       signingRoot = request.signingRoot(network);
@@ -155,10 +158,17 @@ public final class SigningService {
       }
     }
     try {
-      return vault.sign(key, request, network);
+      return vault.sign(key, body, request, network);
     } catch (UnknownKeyException e) {
       // removed between the lookup and now (a Keymanager DELETE): same answer as an unknown key
       throw new SigningException.UnknownKey(identifier);
+    } catch (VaultRefusedException e) {
+      // the vault's own watermarks: defence in depth behind the slashing store
+      throw new SigningException.Refused("vault_" + e.rule().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+    } catch (RemoteVaultException e) {
+      throw e.kind() == RemoteVaultException.Kind.BAD_REQUEST
+          ? new SigningException.BadRequest(null, e.getMessage())
+          : new SigningException.Unavailable("vault is unavailable: " + e.getMessage());
     }
   }
 
