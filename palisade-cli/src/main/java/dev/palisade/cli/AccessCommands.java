@@ -3,7 +3,6 @@ package dev.palisade.cli;
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.AuditRecord;
 import dev.palisade.auth.ChainVerification;
-import dev.palisade.auth.Cidr;
 import dev.palisade.auth.CreatedIdentity;
 import dev.palisade.auth.Credential;
 import dev.palisade.auth.Fingerprint;
@@ -17,6 +16,7 @@ import dev.palisade.auth.OperatorId;
 import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.Database;
+import dev.palisade.server.access.AccessControl;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -187,34 +187,11 @@ final class AccessCommands {
         return 0;
       }
 
+      /** Certificates given as files are reduced to fingerprints, as the admin API takes them. */
       private Credential credential(IdentityType identityType) throws Exception {
-        switch (identityType) {
-          case TOKEN:
-            return new Credential.BearerToken();
-          case BASIC:
-            return new Credential.BasicSecret();
-          case NETWORK:
-            if (cidrs == null || cidrs.isEmpty()) {
-              throw new IllegalArgumentException("--type network needs --cidr");
-            }
-            return new Credential.NetworkAddress(cidrs.stream().map(Cidr::parse).toList());
-          case CERT:
-          default:
-            if (caFile != null || subject != null) {
-              if (caFile == null || subject == null) {
-                throw new IllegalArgumentException("--ca-file and --subject go together");
-              }
-              return new Credential.CertIssuedBy(Fingerprint.of(readCertificate(caFile)), subject);
-            }
-            if (certFile != null) {
-              return new Credential.CertFingerprint(Fingerprint.of(readCertificate(certFile)));
-            }
-            if (certFingerprint != null) {
-              return new Credential.CertFingerprint(Fingerprint.parse(certFingerprint));
-            }
-            throw new IllegalArgumentException(
-                "--type cert needs --cert-file, --cert-fingerprint, or --ca-file with --subject");
-        }
+        String pinned = certFile != null ? Fingerprint.of(readCertificate(certFile)).hex() : certFingerprint;
+        String ca = caFile != null ? Fingerprint.of(readCertificate(caFile)).hex() : null;
+        return AccessControl.credential(identityType, pinned, ca, subject, cidrs);
       }
 
       private static X509Certificate readCertificate(Path file) throws Exception {

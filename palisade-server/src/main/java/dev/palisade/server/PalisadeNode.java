@@ -7,6 +7,7 @@ import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.audit.AuditWriter;
+import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
@@ -119,7 +120,8 @@ public final class PalisadeNode implements AutoCloseable {
                   reason -> {
                     metrics.unauthenticated();
                     auditing.unauthenticated(reason);
-                  }));
+                  },
+                  new AdminApi(access, auditLog)));
     } catch (RuntimeException e) {
       closeResources();
       throw e;

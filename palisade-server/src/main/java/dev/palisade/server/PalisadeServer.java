@@ -1,5 +1,6 @@
 package dev.palisade.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,7 @@ import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
+import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningException;
@@ -39,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
@@ -71,7 +74,8 @@ public final class PalisadeServer implements AutoCloseable {
       Supplier<Collection<BlsPublicKey>> loadedKeys,
       List<HealthCheck> healthChecks,
       PalisadeMetrics metrics,
-      Consumer<String> unauthenticatedListener) {}
+      Consumer<String> unauthenticatedListener,
+      AdminApi admin) {}
 
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
@@ -87,6 +91,19 @@ public final class PalisadeServer implements AutoCloseable {
         .handler(routes::sign);
     router.get("/api/v1/eth2/publicKeys").handler(routes::publicKeys);
     router.get("/upcheck").handler(Routes::upcheck);
+    AdminApi admin = services.admin();
+    BodyHandler adminBody = BodyHandler.create(false).setBodyLimit(64 * 1024);
+    router.get("/admin/v1/operators").handler(ctx -> routes.admin(ctx, 200, caller -> admin.listOperators(caller)));
+    router.post("/admin/v1/operators").handler(adminBody)
+        .handler(ctx -> routes.admin(ctx, 201, caller -> admin.createOperator(caller, body(ctx))));
+    router.get("/admin/v1/identities").handler(ctx -> routes.admin(ctx, 200, caller -> admin.listIdentities(caller)));
+    router.post("/admin/v1/identities").handler(adminBody)
+        .handler(ctx -> routes.admin(ctx, 201, caller -> admin.createIdentity(caller, body(ctx))));
+    router.delete("/admin/v1/identities/:name")
+        .handler(ctx -> routes.admin(ctx, 200, caller -> admin.revokeIdentity(caller, ctx.pathParam("name"))));
+    router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
+        caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
+    router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
     router.get("/healthcheck").handler(routes::healthcheck);
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
     try {
@@ -109,6 +126,22 @@ public final class PalisadeServer implements AutoCloseable {
       pool.shutdownNow();
       vertx.close();
       throw e;
+    }
+  }
+
+  private static byte[] body(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+  }
+
+  private static int intParam(RoutingContext ctx, String name, int fallback) {
+    String value = ctx.request().getParam(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return fallback;
     }
   }
 
@@ -243,6 +276,21 @@ public final class PalisadeServer implements AutoCloseable {
                 ctx.response()
                     .putHeader("Content-Type", "application/json; charset=utf-8")
                     .end(array.toString());
+          });
+    }
+
+    /** An admin API call: authenticated, then {@code work} checks the scope and answers JSON. */
+    void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
+      PresentedCredentials credentials = credentials(ctx);
+      runOffLoop(
+          ctx,
+          () -> {
+            JsonNode answer = work.apply(authenticate(credentials));
+            return () ->
+                ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(answer.toString());
           });
     }
 

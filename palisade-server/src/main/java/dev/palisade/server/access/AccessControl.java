@@ -6,6 +6,8 @@ import dev.palisade.auth.Authenticator;
 import dev.palisade.auth.Authorizer;
 import dev.palisade.auth.Cidr;
 import dev.palisade.auth.Credential;
+import dev.palisade.auth.Fingerprint;
+import dev.palisade.auth.IdentityType;
 import dev.palisade.auth.Identity;
 import dev.palisade.auth.IdentityId;
 import dev.palisade.auth.IdentityStore;
@@ -51,6 +53,38 @@ public final class AccessControl {
 
   public IdentityStore store() {
     return store;
+  }
+
+  /**
+   * The credential of a new identity from its non-secret parts: certificate by fingerprint, or by
+   * issuing CA fingerprint and subject; token and basic get their secret from the store; network
+   * needs addresses.
+   */
+  public static Credential credential(
+      IdentityType type, String certFingerprint, String caFingerprint, String subject, List<String> cidrs) {
+    switch (type) {
+      case TOKEN:
+        return new Credential.BearerToken();
+      case BASIC:
+        return new Credential.BasicSecret();
+      case NETWORK:
+        if (cidrs == null || cidrs.isEmpty()) {
+          throw new IllegalArgumentException("a network identity needs addresses or CIDRs");
+        }
+        return new Credential.NetworkAddress(cidrs.stream().map(Cidr::parse).toList());
+      case CERT:
+      default:
+        if (caFingerprint != null || subject != null) {
+          if (caFingerprint == null || subject == null) {
+            throw new IllegalArgumentException("a CA-issued certificate identity needs both the CA and the subject");
+          }
+          return new Credential.CertIssuedBy(Fingerprint.parse(caFingerprint), subject);
+        }
+        if (certFingerprint == null) {
+          throw new IllegalArgumentException("a certificate identity needs a fingerprint, or a CA and a subject");
+        }
+        return new Credential.CertFingerprint(Fingerprint.parse(certFingerprint));
+    }
   }
 
   /** Creates the default operator and the loopback identity on a database that has no operator. */

@@ -26,6 +26,10 @@ public final class ErrorResponses {
       write(ctx, 401, unauthenticated.getMessage(), null, null);
     } else if (failure instanceof SigningException.Forbidden forbidden) {
       write(ctx, 403, forbidden.getMessage(), null, null);
+    } else if (failure instanceof SigningException.NotFound notFound) {
+      write(ctx, 404, notFound.getMessage(), null, null);
+    } else if (failure instanceof SigningException.Conflict conflict) {
+      write(ctx, 409, conflict.getMessage(), null, null);
     } else if (failure instanceof SigningException.UnknownKey unknown) {
       write(ctx, 404, unknown.getMessage(), null, null);
     } else if (failure instanceof SigningException.Refused refused) {

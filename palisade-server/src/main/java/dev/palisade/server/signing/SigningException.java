@@ -53,6 +53,20 @@ public abstract sealed class SigningException extends RuntimeException {
     }
   }
 
+  /** A named resource (not a key) does not exist (404). */
+  public static final class NotFound extends SigningException {
+    public NotFound(String message) {
+      super(message);
+    }
+  }
+
+  /** The request conflicts with existing state (409), e.g. a name already taken. */
+  public static final class Conflict extends SigningException {
+    public Conflict(String message) {
+      super(message);
+    }
+  }
+
   /** A policy refused to sign. */
   public static final class Refused extends SigningException {
     private final String rule;
