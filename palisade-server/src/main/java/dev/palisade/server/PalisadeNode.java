@@ -8,6 +8,10 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.audit.AuditWriter;
 import dev.palisade.server.http.AdminApi;
+import dev.palisade.server.http.KeymanagerApi;
+import dev.palisade.server.keys.KeyManager;
+import dev.palisade.server.keys.VaultOnlyKeyManager;
+import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
@@ -62,6 +66,8 @@ public final class PalisadeNode implements AutoCloseable {
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final SlashingProtection slashing;
   private final AccessControl access;
+  /** Runtime key management (Keymanager API); replaced by a durable one when sealed keys are on. */
+  private volatile KeyManager keyManager;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
   private final PalisadeServer server;
@@ -73,6 +79,7 @@ public final class PalisadeNode implements AutoCloseable {
     } else {
       this.inProcessVault = new InProcessVault();
       this.vault = inProcessVault;
+      this.keyManager = new VaultOnlyKeyManager(inProcessVault);
     }
     try {
       this.slashing = openSlashingProtection(config);
@@ -121,7 +128,8 @@ public final class PalisadeNode implements AutoCloseable {
                     metrics.unauthenticated();
                     auditing.unauthenticated(reason);
                   },
-                  new AdminApi(access, auditLog)));
+                  new AdminApi(access, auditLog),
+                  new KeymanagerApi(access, this::keyManager, slashing)));
     } catch (RuntimeException e) {
       closeResources();
       throw e;
@@ -237,6 +245,9 @@ public final class PalisadeNode implements AutoCloseable {
       slashing.registerValidators(publicKeys);
     }
     access.assignToDefaultOperator(publicKeys);
+    if (keyManager instanceof VaultOnlyKeyManager vaultOnly) {
+      vaultOnly.markReadOnly(publicKeys); // they come back from --keystores-path at every start
+    }
     int added = 0;
     for (BlsSecretKey key : keys) {
       if (inProcessVault.add(key)) {
@@ -272,6 +283,18 @@ public final class PalisadeNode implements AutoCloseable {
 
   public java.util.Set<BlsPublicKey> loadedKeys() {
     return vault.publicKeys();
+  }
+
+  /** Adds and removes keys at runtime; throws with a separate vault process, which owns its keys. */
+  public KeyManager keyManager() {
+    if (keyManager == null) {
+      throw new SigningException.Unavailable("keys are managed by the vault process");
+    }
+    return keyManager;
+  }
+
+  public void useKeyManager(KeyManager manager) {
+    this.keyManager = manager;
   }
 
   public boolean usesVaultProcess() {

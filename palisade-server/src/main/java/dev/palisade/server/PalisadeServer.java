@@ -11,6 +11,7 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
+import dev.palisade.server.http.KeymanagerApi;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.signing.SigningService;
@@ -75,7 +76,8 @@ public final class PalisadeServer implements AutoCloseable {
       List<HealthCheck> healthChecks,
       PalisadeMetrics metrics,
       Consumer<String> unauthenticatedListener,
-      AdminApi admin) {}
+      AdminApi admin,
+      KeymanagerApi keymanager) {}
 
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
@@ -104,6 +106,13 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
+    KeymanagerApi keymanager = services.keymanager();
+    BodyHandler keystoresBody = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));
+    router.post("/eth/v1/keystores").handler(keystoresBody)
+        .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.importKeystores(caller, body(ctx))));
+    router.delete("/eth/v1/keystores").handler(keystoresBody)
+        .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
     router.get("/healthcheck").handler(routes::healthcheck);
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
     try {
@@ -279,7 +288,7 @@ public final class PalisadeServer implements AutoCloseable {
           });
     }
 
-    /** An admin API call: authenticated, then {@code work} checks the scope and answers JSON. */
+    /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
     void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
       PresentedCredentials credentials = credentials(ctx);
       runOffLoop(

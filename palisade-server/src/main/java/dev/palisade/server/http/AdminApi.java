@@ -22,8 +22,6 @@ import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.signing.SigningException;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,8 +60,8 @@ public final class AdminApi {
 
   public ObjectNode createOperator(Identity caller, byte[] body) {
     requireAdmin(caller);
-    JsonNode request = parse(body);
-    String name = text(request, "name", true);
+    JsonNode request = JsonBodies.object(body);
+    String name = JsonBodies.text(request, "name", true);
     try {
       Operator operator = access.store().createOperator(OperatorId.of(name));
       return JSON.createObjectNode().put("name", operator.id().value());
@@ -86,25 +84,25 @@ public final class AdminApi {
   /** Creates an identity; a token or basic secret is in the answer once and never again. */
   public ObjectNode createIdentity(Identity caller, byte[] body) {
     requireAdmin(caller);
-    JsonNode request = parse(body);
+    JsonNode request = JsonBodies.object(body);
     NewIdentity identity;
     try {
-      IdentityType type = IdentityType.parse(text(request, "type", true));
-      List<String> cidrs = strings(request, "cidrs");
-      List<String> keys = strings(request, "keys");
+      IdentityType type = IdentityType.parse(JsonBodies.text(request, "type", true));
+      List<String> cidrs = JsonBodies.strings(request, "cidrs", false);
+      List<String> keys = JsonBodies.strings(request, "keys", false);
       Optional<Set<BlsPublicKey>> allowedKeys =
           keys.isEmpty() ? Optional.empty() : Optional.of(toKeys(keys));
       identity =
           new NewIdentity(
-              IdentityId.of(text(request, "name", true)),
-              OperatorId.of(text(request, "operator", true)),
+              IdentityId.of(JsonBodies.text(request, "name", true)),
+              OperatorId.of(JsonBodies.text(request, "operator", true)),
               AccessControl.credential(
                   type,
-                  text(request, "cert_fingerprint", false),
-                  text(request, "ca_fingerprint", false),
-                  text(request, "subject", false),
+                  JsonBodies.text(request, "cert_fingerprint", false),
+                  JsonBodies.text(request, "ca_fingerprint", false),
+                  JsonBodies.text(request, "subject", false),
                   cidrs),
-              Scopes.parse(text(request, "scopes", true)),
+              Scopes.parse(JsonBodies.text(request, "scopes", true)),
               allowedKeys);
     } catch (InvalidScopeException e) {
       throw new SigningException.BadRequest("scopes", e.getMessage());
@@ -192,49 +190,5 @@ public final class AdminApi {
       }
     }
     return parsed;
-  }
-
-  private static JsonNode parse(byte[] body) {
-    try {
-      JsonNode node = JSON.readTree(body);
-      if (node == null || !node.isObject()) {
-        throw new SigningException.BadRequest(null, "the body must be a JSON object");
-      }
-      return node;
-    } catch (IOException e) {
-      throw new SigningException.BadRequest(null, "the body is not valid JSON");
-    }
-  }
-
-  private static String text(JsonNode request, String field, boolean required) {
-    JsonNode value = request.get(field);
-    if (value == null || value.isNull()) {
-      if (required) {
-        throw new SigningException.BadRequest(field, field + " is required");
-      }
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw new SigningException.BadRequest(field, field + " must be a string");
-    }
-    return value.asText();
-  }
-
-  private static List<String> strings(JsonNode request, String field) {
-    JsonNode value = request.get(field);
-    List<String> values = new ArrayList<>();
-    if (value == null || value.isNull()) {
-      return values;
-    }
-    if (!value.isArray()) {
-      throw new SigningException.BadRequest(field, field + " must be an array of strings");
-    }
-    for (JsonNode element : value) {
-      if (!element.isTextual()) {
-        throw new SigningException.BadRequest(field, field + " must be an array of strings");
-      }
-      values.add(element.asText());
-    }
-    return values;
   }
 }
