@@ -59,6 +59,14 @@ class BenchSmokeTest {
       if (row.get("name").asText().equals("burst")) {
         assertTrue(row.get("details").get("p99Ms").asDouble() > 0, row.toString());
       }
+      if (row.get("name").asText().equals("startup")) {
+        // 500 keys: the child JVM registers them all and the node answers /healthcheck 200
+        JsonNode d = row.get("details");
+        assertEquals(500, d.get("loaded").asInt(), row.toString());
+        assertEquals(0, d.get("exitCode").asInt(), row.toString());
+        assertEquals(200, d.get("healthAfterKeys").asInt(), row.toString());
+        assertTrue(d.get("heapUsedAfterGcMb").asDouble() > 0, row.toString());
+      }
       if (row.get("name").asText().equals("e2e")) {
         assertTrue(row.get("details").get("generatorCpuShare").asDouble() >= 0, row.toString());
       }
