@@ -8,8 +8,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -186,6 +190,61 @@ public final class IdentityStore implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- key ownership
+
+  /**
+   * Assigns every key that has no owner yet to {@code operator}, in one transaction (one revision
+   * bump, one refresh): loading 100,000 keys at start must not cost 100,000 transactions. Keys
+   * already owned, by this or another operator, are left as they are.
+   *
+   * @return the keys owned by another operator (not assigned)
+   */
+  public List<BlsPublicKey> assignUnownedKeys(Collection<BlsPublicKey> keys, OperatorId operator) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    Instant now = now();
+    List<BlsPublicKey> ownedElsewhere = new ArrayList<>();
+    int[] assigned = {0};
+    write(
+        c -> {
+          if (!operatorExists(c, operator)) {
+            throw new AuthConflictException("operator " + operator + " does not exist");
+          }
+          Map<String, String> owners = new HashMap<>();
+          try (PreparedStatement ps = c.prepareStatement("select pubkey, operator_id from auth_key_owner");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              owners.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "insert into auth_key_owner (pubkey, operator_id, assigned_at_ms) values (?, ?, ?)")) {
+            for (BlsPublicKey key : new LinkedHashSet<>(keys)) {
+              String owner = owners.get(key.toHex());
+              if (owner != null) {
+                if (!owner.equals(operator.value())) {
+                  ownedElsewhere.add(key);
+                }
+                continue;
+              }
+              ps.setString(1, key.toHex());
+              ps.setString(2, operator.value());
+              ps.setLong(3, now.toEpochMilli());
+              ps.addBatch();
+              assigned[0]++;
+            }
+            if (assigned[0] > 0) {
+              ps.executeBatch();
+            }
+          }
+          return assigned[0] > 0;
+        });
+    if (assigned[0] > 0) {
+      LOG.info("assigned {} keys to operator {}", assigned[0], operator);
+    }
+    return ownedElsewhere;
+  }
 
   /**
    * Makes {@code operator} the owner of {@code key}. A key owned by another operator is refused:

@@ -145,4 +145,30 @@ class IdentityStoreTest {
     }
     return out.toString();
   }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void assignsManyKeysInOneTransactionAndLeavesOtherOperatorsKeysAlone(Dialect dialect) {
+    try (IdentityStore store = IdentityStore.open(TestDatabases.fresh(dialect), dialect)) {
+      store.createOperator(OperatorId.of("a"));
+      store.createOperator(OperatorId.of("b"));
+      List<BlsPublicKey> keys = new ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        byte[] bytes = new byte[48];
+        bytes[0] = (byte) 0x80;
+        bytes[46] = (byte) (i >> 8);
+        bytes[47] = (byte) i;
+        keys.add(BlsPublicKey.wrap(bytes));
+      }
+      store.assignKey(keys.get(7), OperatorId.of("b"));
+
+      List<BlsPublicKey> elsewhere = store.assignUnownedKeys(keys, OperatorId.of("a"));
+
+      assertEquals(List.of(keys.get(7)), elsewhere);
+      assertEquals(1_999, store.keysOf(OperatorId.of("a")).size());
+      assertEquals(Optional.of(OperatorId.of("b")), store.ownerOf(keys.get(7)));
+      assertEquals(List.of(keys.get(7)), store.assignUnownedKeys(keys, OperatorId.of("a")), "idempotent");
+      assertEquals(1_999, store.keysOf(OperatorId.of("a")).size());
+    }
+  }
 }

@@ -107,17 +107,15 @@ public final class AccessControl {
     return Optional.of(identity);
   }
 
-  /** Keys loaded from keystores belong to the default operator unless another one owns them. */
+  /** Keys loaded at start belong to the default operator unless another one owns them. */
   public void assignToDefaultOperator(Collection<BlsPublicKey> keys) {
-    for (BlsPublicKey key : keys) {
-      if (store.ownerOf(key).isPresent()) {
-        continue;
+    try {
+      List<BlsPublicKey> ownedElsewhere = store.assignUnownedKeys(keys, DEFAULT_OPERATOR);
+      if (!ownedElsewhere.isEmpty()) {
+        LOG.info("{} loaded key(s) belong to other operators", ownedElsewhere.size());
       }
-      try {
-        store.assignKey(key, DEFAULT_OPERATOR);
-      } catch (AuthConflictException e) {
-        LOG.warn("key {} not assigned to operator '{}': {}", key, DEFAULT_OPERATOR, e.getMessage());
-      }
+    } catch (AuthConflictException e) {
+      LOG.warn("keys not assigned to operator '{}': {}", DEFAULT_OPERATOR, e.getMessage());
     }
     store.refreshNow();
   }
