@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       AccessCommands.OperatorCommand.class,
       AccessCommands.IdentityCommand.class,
       AccessCommands.AuditCommand.class,
-      VaultCommand.class
+      VaultCommand.class,
+      KeysCommands.KeysCommand.class, KeysCommands.KekCommand.class
     },
     footer = {
       "",

@@ -28,6 +28,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin StoreOptions store;
 
+  @Mixin KekOptions kek;
+
   @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
   Path configFile;
 
@@ -138,6 +140,9 @@ final class RunCommand implements Callable<Integer> {
             keystores,
             new NodeConfig.AccessConfig(Optional.ofNullable(tlsClientCaFile), bootstrapLoopback),
             Optional.ofNullable(vaultSocket));
+    if (vaultSocket == null) {
+      config = config.withSealedKeys(kek.config(store.dataPath)); // sealed keys: the default key store
+    }
     if (vaultSocket != null && keystores.isPresent()) {
       throw new IllegalArgumentException("with --vault-socket the vault process loads the keys: drop --keystores-path");
     }
@@ -164,6 +169,7 @@ final class RunCommand implements Callable<Integer> {
     if (vaultSocket != null) {
       out.printf("Signing through the vault process at %s: it holds %d key(s)%n", vaultSocket, node.adoptVaultKeys());
     } else if (keystores.isPresent()) {
+      printSealedKeys(out, node);
       long started = System.nanoTime();
       KeystoreDirectoryLoader.Result result = keystores.get().load();
       int added = node.addKeys(result.secretKeys());
@@ -174,6 +180,8 @@ final class RunCommand implements Callable<Integer> {
           (System.nanoTime() - started) / 1e9,
           result.errors().isEmpty() ? "" : "; " + result.errors().size() + " keystore(s) failed:");
       result.errors().forEach(error -> out.printf("  %s: %s%n", error.fileName(), error.reason()));
+    } else if (printSealedKeys(out, node)) {
+      node.addKeys(List.of());
     } else {
       node.addKeys(List.of());
       out.println(
@@ -188,6 +196,23 @@ final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** Loads the sealed keys (when a KEK is configured) and says so; false if there were none. */
+  private static boolean printSealedKeys(PrintWriter out, PalisadeNode node) {
+    Optional<dev.palisade.vault.keys.LoadSummary> sealed = node.loadSealedKeys();
+    if (sealed.isEmpty()) {
+      return false;
+    }
+    dev.palisade.vault.keys.LoadSummary summary = sealed.get();
+    out.printf(
+        "Loaded %d sealed key(s) in %.1f s%s%n",
+        summary.loaded(),
+        summary.elapsed().toMillis() / 1000.0,
+        summary.failures().isEmpty() ? "" : "; " + summary.failures().size() + " did not open:");
+    summary.failures().forEach(failure -> out.printf("  %s: %s%n", failure.publicKey(), failure.message()));
+    out.flush();
+    return summary.loaded() + summary.alreadyHeld() + summary.failures().size() > 0;
   }
 
   private Optional<TlsConfig> tlsConfig() {

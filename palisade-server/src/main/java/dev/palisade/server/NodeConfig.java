@@ -2,6 +2,7 @@ package dev.palisade.server;
 
 import dev.palisade.crypto.KeystoreDirectoryLoader;
 import dev.palisade.eth2.Network;
+import dev.palisade.server.keys.SealedKeysConfig;
 import dev.palisade.slashing.SlashingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,20 @@ public record NodeConfig(
     SlashingConfig slashing,
     Optional<KeystoreSource> keystores,
     AccessConfig access,
-    Optional<Path> vaultSocket) {
+    Optional<Path> vaultSocket,
+    Optional<SealedKeysConfig> sealedKeys) {
+
+  /** Without sealed keys: keys come only from {@code --keystores-path} (or a vault process). */
+  public NodeConfig(
+      ServerConfig server,
+      Network network,
+      Path dataPath,
+      SlashingConfig slashing,
+      Optional<KeystoreSource> keystores,
+      AccessConfig access,
+      Optional<Path> vaultSocket) {
+    this(server, network, dataPath, slashing, keystores, access, vaultSocket, Optional.empty());
+  }
 
   public NodeConfig(
       ServerConfig server,
@@ -26,7 +40,7 @@ public record NodeConfig(
       Path dataPath,
       SlashingConfig slashing,
       Optional<KeystoreSource> keystores) {
-    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults(), Optional.empty());
+    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults(), Optional.empty(), Optional.empty());
   }
 
   public NodeConfig(
@@ -36,12 +50,20 @@ public record NodeConfig(
       SlashingConfig slashing,
       Optional<KeystoreSource> keystores,
       AccessConfig access) {
-    this(server, network, dataPath, slashing, keystores, access, Optional.empty());
+    this(server, network, dataPath, slashing, keystores, access, Optional.empty(), Optional.empty());
   }
 
   /** The same node, signing through a {@code palisade vault} process on this socket. */
   public NodeConfig withVaultSocket(Path socket) {
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket));
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), sealedKeys);
+  }
+
+  /**
+   * The same node keeping its keys sealed in the database under the sealed-file KEK of {@code
+   * sealed} (ignored with a vault process, which keeps its own).
+   */
+  public NodeConfig withSealedKeys(SealedKeysConfig sealed) {
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, Optional.of(sealed));
   }
 
   /**

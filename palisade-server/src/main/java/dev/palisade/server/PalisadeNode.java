@@ -11,6 +11,8 @@ import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.KeymanagerApi;
 import dev.palisade.server.keys.KeyManager;
 import dev.palisade.server.keys.VaultOnlyKeyManager;
+import dev.palisade.server.keys.SealedKeyManager;
+import dev.palisade.server.keys.SealedKeys;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
@@ -38,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +93,23 @@ public final class PalisadeNode implements AutoCloseable {
       }
       Database database = Database.open(config.slashing(), config.dataPath());
       resources.add(database);
+      // Before anything else writes: a wrong KEK passphrase stops the start here, having changed nothing.
+      SealedKeys sealedKeys =
+          inProcessVault != null && config.sealedKeys().isPresent()
+              ? SealedKeys.open(config.sealedKeys().get(), database, dev.palisade.vault.seal.OperatorId.DEFAULT)
+              : null;
+      if (sealedKeys != null) {
+        resources.add(sealedKeys);
+      }
       IdentityStore identities =
           IdentityStore.open(database.dataSource(), database.dialect(), IDENTITY_REFRESH);
       resources.add(identities);
       this.access = new AccessControl(identities, readCertificates(config.access()));
       if (config.access().bootstrapLoopback()) {
         access.bootstrapIfEmpty();
+      }
+      if (sealedKeys != null && sealedKeys.kek().isPresent()) {
+        this.keyManager = new SealedKeyManager(sealedKeys, inProcessVault, this::registerKeys);
       }
       this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
@@ -236,6 +250,40 @@ public final class PalisadeNode implements AutoCloseable {
    * Registers the keys with the slashing store and their operator, hands them to the vault (which
    * takes ownership) and marks the node ready. Returns how many distinct keys were added.
    */
+  /**
+   * Opens the default operator's sealed keys into the in-process vault and registers them (slashing
+   * store, default operator), without marking the node ready: {@link #addKeys} does that once
+   * keystore keys, if any, are in too. Empty when no KEK is configured.
+   */
+  public Optional<dev.palisade.vault.keys.LoadSummary> loadSealedKeys() {
+    if (!(keyManager instanceof SealedKeyManager sealed)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(sealed.loadAll());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading sealed keys", e);
+    }
+  }
+
+  /** Makes keys signable beyond the vault: slashing store registration, the default operator. */
+  private void registerKeys(List<BlsPublicKey> publicKeys) {
+    if (publicKeys.isEmpty()) {
+      return;
+    }
+    if (slashing != null) {
+      slashing.registerValidators(publicKeys);
+    }
+    // Skip keys the operator already owns: one query instead of a read per key on every start.
+    java.util.Set<BlsPublicKey> owned =
+        new java.util.HashSet<>(access.store().keysOf(AccessControl.DEFAULT_OPERATOR));
+    List<BlsPublicKey> unowned = publicKeys.stream().filter(key -> !owned.contains(key)).toList();
+    if (!unowned.isEmpty()) {
+      access.assignToDefaultOperator(unowned);
+    }
+  }
+
   public int addKeys(Collection<BlsSecretKey> keys) {
     if (inProcessVault == null) {
       throw new IllegalStateException("keys are loaded by the vault process, not by the server");
