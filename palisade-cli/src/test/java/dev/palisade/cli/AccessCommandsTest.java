@@ -102,6 +102,18 @@ class AccessCommandsTest {
     assertTrue(deleted.err().contains("BROKEN"), deleted.err());
   }
 
+  @Test
+  void identitiesFirstThenSlashingOnAFreshDataPath() throws Exception {
+    assertEquals(0, run("operator", "create", "ops").exitCode());
+    Path interchange = java.nio.file.Files.writeString(temp.resolve("history.json"), """
+        {"metadata":{"interchange_format_version":"5",
+          "genesis_validators_root":"0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95"},
+         "data":[{"pubkey":"0x%s","signed_blocks":[{"slot":"7"}],"signed_attestations":[]}]}
+        """.formatted("b8".repeat(48)));
+    Outcome imported = run("slashing", "import", "--from", interchange.toString());
+    assertEquals(0, imported.exitCode(), "the slashing schema migrates beside the identity tables: " + imported.err());
+  }
+
   private void tamper(String sql) throws Exception {
     try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), temp);
         Connection connection = database.dataSource().getConnection();

@@ -107,6 +107,9 @@ final class PostgresStore extends JdbcStore {
       Flyway.configure()
           .dataSource(dataSource)
           .locations("classpath:db/migration/postgresql")
+          // other modules (identities, sealed keys) may have created their tables first: start at 0
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
           .load()
           .migrate();
     } catch (RuntimeException e) {

@@ -45,6 +45,9 @@ final class SqliteStore extends JdbcStore {
     Flyway.configure()
         .dataSource(dataSource)
         .locations("classpath:db/migration/sqlite")
+        // other modules (identities, sealed keys) may have created their tables first: start at 0
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
         .load()
         .migrate();
   }
