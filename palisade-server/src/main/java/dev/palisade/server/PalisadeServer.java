@@ -84,7 +84,7 @@ public final class PalisadeServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(2));
     ThreadPoolExecutor pool = signingPool(config);
     AtomicLong rejections = new AtomicLong();
-    services.metrics().bindSigningPool(pool, rejections::get);
+    services.metrics().bindSigningPool(pool, rejections);
     Router router = Router.router(vertx);
     Routes routes = new Routes(services, pool, rejections);
     router

@@ -38,6 +38,7 @@ class MetricsTest {
       assertEquals(400, client.sign(SigningApiTest.PUBKEY, "{", null).statusCode());
 
       assertTrue(node.metricsPort() > 0 && node.metricsPort() != node.port());
+      System.gc(); // gauges must survive a collection (Micrometer holds their state weakly)
       HttpResponse<String> scrape =
           HttpClient.newHttpClient()
               .send(

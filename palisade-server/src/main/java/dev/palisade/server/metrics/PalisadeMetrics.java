@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -81,12 +82,12 @@ public final class PalisadeMetrics implements SigningListener {
   }
 
   /** The signing pool: queue depth, active threads and requests turned away because it was full. */
-  public void bindSigningPool(ThreadPoolExecutor pool, Supplier<Long> rejections) {
+  public void bindSigningPool(ThreadPoolExecutor pool, AtomicLong rejections) {
     Gauge.builder("palisade_signing_queue_depth", pool, p -> p.getQueue().size())
         .description("Requests waiting for a signing thread").register(registry);
     Gauge.builder("palisade_signing_threads_active", pool, ThreadPoolExecutor::getActiveCount)
         .register(registry);
-    FunctionCounter.builder("palisade_signing_rejections", rejections, r -> r.get())
+    FunctionCounter.builder("palisade_signing_rejections", rejections, AtomicLong::get)
         .description("Requests refused with 503 because the signing queue was full").register(registry);
   }
 
@@ -111,12 +112,15 @@ public final class PalisadeMetrics implements SigningListener {
   }
 
   public void bindKeys(String operator, IntSupplier keysLoaded) {
+    // Micrometer holds gauge state weakly: a lambda would be collected and read NaN
     Gauge.builder("palisade_keys_loaded", keysLoaded, s -> s.getAsInt())
+        .strongReference(true)
         .tag("operator", operator).description("Keys the vault can sign with").register(registry);
   }
 
   public void bindVaultHealth(Supplier<Boolean> up) {
     Gauge.builder("palisade_vault_up", up, u -> u.get() ? 1 : 0)
+        .strongReference(true)
         .description("1 when the vault answers").register(registry);
   }
 
