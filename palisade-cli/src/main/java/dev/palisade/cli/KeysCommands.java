@@ -39,7 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code palisade keys import|list|delete} and {@code palisade kek rotate}: sealed keys of the
  * default operator in the signer's database (SQLite in --data-path, or PostgreSQL), wrapped by the
- * sealed-file KEK {@code <data-path>/kek.sealed}.
+ * operator's KEK: the sealed-file KEK {@code <data-path>/kek.sealed} by default, or a PKCS#11 token
+ * or AWS KMS key ({@code --kek-provider}).
  */
 final class KeysCommands {
   private static final OperatorId OPERATOR = OperatorId.DEFAULT;
@@ -81,7 +82,8 @@ final class KeysCommands {
         mixinStandardHelpOptions = true,
         description = {
           "Decrypt EIP-2335 keystores (in parallel) and store them as sealed keys. The first import",
-          "creates the KEK <data-path>/kek.sealed under the given passphrase. Keystore passwords are",
+          "creates the KEK <data-path>/kek.sealed under the given passphrase (or, with --kek-provider",
+          "pkcs11, a non-extractable AES key in the token; aws-kms uses the given KMS key). Keystore passwords are",
           "never stored. A wrong password or a corrupt keystore is reported and imports nothing for that",
           "file. Exit code 1 if any file failed."
         })
@@ -253,6 +255,10 @@ final class KeysCommands {
 
       @Override
       public Integer call() throws Exception {
+        if (kek.kekProvider != KekOptions.Provider.SEALED_FILE) {
+          throw new IllegalArgumentException(
+              "kek rotate moves sealed keys between sealed-file KEKs only (--kek-provider sealed-file)");
+        }
         Path kekFile = store.dataPath.resolve(SealedFileKek.DEFAULT_FILE_NAME);
         Path next = SealedKeys.rotationFile(kekFile);
         if (!Files.exists(kekFile)) {
