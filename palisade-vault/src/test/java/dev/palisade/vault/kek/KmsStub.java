@@ -26,8 +26,8 @@ import dev.palisade.vault.seal.DestroyableAesKey;
  * master key and makes ciphertext blobs as AES-GCM with the encryption context as associated data,
  * so, like KMS, it refuses a Decrypt whose context differs from the one used to encrypt.
  */
-final class KmsStub implements AutoCloseable {
-  static final String KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/palisade-test-key";
+public final class KmsStub implements AutoCloseable {
+  public static final String KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/palisade-test-key";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   record Call(String operation, Map<String, String> encryptionContext, boolean signed) {}
@@ -36,17 +36,17 @@ final class KmsStub implements AutoCloseable {
   private final DestroyableAesKey masterKey = new DestroyableAesKey(AesGcm.randomBytes(32));
   final List<Call> calls = new CopyOnWriteArrayList<>();
 
-  KmsStub() throws IOException {
+  public KmsStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  long count(String operation) {
+  public long count(String operation) {
     return calls.stream().filter(call -> call.operation().equals(operation)).count();
   }
 

@@ -17,12 +17,13 @@ import java.util.stream.Stream;
  * A real SoftHSM2 token for the tests, in a private token directory. SoftHSM reads the file named
  * by SOFTHSM2_CONF once per process, when the library is first initialised, so surefire sets that
  * variable (see the pom) and this class writes the file before any provider loads the library.
- * Missing SoftHSM fails the tests on purpose: the HSM path must be tested for real.
+ * Missing SoftHSM fails the tests on purpose: the HSM path must be tested for real. Shared with
+ * other modules' tests through this module's test-jar.
  */
-final class SoftHsm {
-  static final String TOKEN_LABEL = "palisade-test";
-  static final String USER_PIN = "1234-user";
-  static final String SO_PIN = "5678-so";
+public final class SoftHsm {
+  public static final String TOKEN_LABEL = "palisade-test";
+  public static final String USER_PIN = "1234-user";
+  public static final String SO_PIN = "5678-so";
   private static final List<Path> LIBRARY_CANDIDATES =
       List.of(
           Path.of("/usr/lib/softhsm/libsofthsm2.so"),
@@ -32,15 +33,15 @@ final class SoftHsm {
 
   private static SoftHsm instance;
 
-  final Path library;
-  final long slotId;
+  public final Path library;
+  public final long slotId;
 
   private SoftHsm(Path library, long slotId) {
     this.library = library;
     this.slotId = slotId;
   }
 
-  static synchronized SoftHsm token() throws Exception {
+  public static synchronized SoftHsm token() throws Exception {
     if (instance == null) {
       instance = initialise();
     }
