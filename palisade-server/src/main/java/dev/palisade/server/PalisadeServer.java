@@ -177,7 +177,10 @@ public final class PalisadeServer implements AutoCloseable {
             .setHost(host)
             .setPort(port)
             .setIdleTimeout(30)
-            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            // Validator clients and Prometheus speak HTTP/1.1; an h2c upgrade offered by a client
+            // (the JDK's HttpClient does) was seen to stall a response until the idle timeout.
+            .setHttp2ClearTextEnabled(false);
     if (tlsFrom != null && tlsFrom.tls().isPresent()) {
       configureTls(options, tlsFrom.tls().get());
     }
