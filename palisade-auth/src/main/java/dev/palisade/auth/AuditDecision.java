@@ -5,7 +5,9 @@ import java.util.Locale;
 /** The outcome an audit row records. */
 public enum AuditDecision {
   SIGNED,
-  REFUSED;
+  REFUSED,
+  /** A lifecycle or administrative change: a key imported or deleted, an identity created or revoked. */
+  CHANGED;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -117,13 +117,23 @@ public final class AuditLog {
 
   /** The last {@code n} rows, oldest first. */
   public List<AuditRecord> tail(int n) {
+    return tail(n, Optional.empty());
+  }
+
+  /** The last {@code n} rows of one operator (or of all, when empty), oldest first. */
+  public List<AuditRecord> tail(int n, Optional<OperatorId> operator) {
     if (n <= 0) {
       return List.of();
     }
+    String where = operator.isPresent() ? " where operator_id = ?" : "";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
-            c.prepareStatement("select " + COLUMNS + " from audit_log order by seq desc limit ?")) {
-      ps.setInt(1, n);
+            c.prepareStatement("select " + COLUMNS + " from audit_log" + where + " order by seq desc limit ?")) {
+      int index = 1;
+      if (operator.isPresent()) {
+        ps.setString(index++, operator.get().value());
+      }
+      ps.setInt(index, n);
       List<AuditRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -98,7 +98,7 @@ public final class StartupChild {
         long t0 = System.nanoTime();
         node.slashingProtection().registerValidators(sample);
         long t1 = System.nanoTime();
-        node.access().assignToDefaultOperator(sample);
+        node.access().store().assignUnownedKeys(sample, dev.palisade.server.access.AccessControl.DEFAULT_OPERATOR);
         long t2 = System.nanoTime();
         out.println("STARTUP sampleRegistered " + sample.size());
         out.println("STARTUP sampleSlashingNanos " + (t1 - t0));

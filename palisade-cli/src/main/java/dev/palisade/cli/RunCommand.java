@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import dev.palisade.server.keys.SealedKeysConfig;
+import dev.palisade.vault.kek.PassphraseSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,6 +33,14 @@ final class RunCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
 
   @Mixin KekOptions kek;
+
+  @Option(
+      names = "--operator-kek-passphrase-file",
+      paramLabel = "OPERATOR=FILE",
+      description = "Also hold OPERATOR's own key-wrapping key <data-path>/kek-OPERATOR.sealed (created on its"
+          + " first import), opened with the passphrase in FILE: that operator's keys are sealed under it and"
+          + " no other. Repeatable.")
+  Map<String, Path> operatorKekPassphraseFiles = new LinkedHashMap<>();
 
   @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
   Path configFile;
@@ -142,6 +154,9 @@ final class RunCommand implements Callable<Integer> {
             Optional.ofNullable(vaultSocket));
     if (vaultSocket == null) {
       config = config.withSealedKeys(kek.config(store.dataPath)); // sealed keys: the default key store
+      for (var operatorKek : operatorKekConfigs(store.dataPath).entrySet()) {
+        config = config.withOperatorKek(operatorKek.getKey(), operatorKek.getValue());
+      }
     }
     if (vaultSocket != null && keystores.isPresent()) {
       throw new IllegalArgumentException("with --vault-socket the vault process loads the keys: drop --keystores-path");
@@ -213,6 +228,23 @@ final class RunCommand implements Callable<Integer> {
     summary.failures().forEach(failure -> out.printf("  %s: %s%n", failure.publicKey(), failure.message()));
     out.flush();
     return summary.loaded() + summary.alreadyHeld() + summary.failures().size() > 0;
+  }
+
+  /** Each extra operator's sealed-file KEK: {@code kek-<operator>.sealed} in the data path. */
+  private Map<String, SealedKeysConfig> operatorKekConfigs(Path dataPath) {
+    Map<String, SealedKeysConfig> configs = new LinkedHashMap<>();
+    operatorKekPassphraseFiles.forEach((operator, file) -> {
+      new dev.palisade.vault.seal.OperatorId(operator); // a name that is safe in a file name
+      if (NodeConfig.DEFAULT_OPERATOR.equals(operator) || "root".equals(operator)) {
+        throw new IllegalArgumentException("--operator-kek-passphrase-file " + operator + "=…: the default"
+            + " operator's KEK is set with --kek-passphrase-file, and the root operator holds no keys");
+      }
+      configs.put(operator, new SealedKeysConfig(
+          dataPath.resolve("kek-" + operator + ".sealed"),
+          Optional.of(() -> PassphraseSource.fromFile(file)),
+          Optional.empty()));
+    });
+    return configs;
   }
 
   private Optional<TlsConfig> tlsConfig() {

@@ -6,6 +6,7 @@ import dev.palisade.server.keys.SealedKeysConfig;
 import dev.palisade.slashing.SlashingOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,11 @@ public record NodeConfig(
     Optional<KeystoreSource> keystores,
     AccessConfig access,
     Optional<Path> vaultSocket,
-    Optional<SealedKeysConfig> sealedKeys) {
+    Map<String, SealedKeysConfig> keks) {
+
+  public NodeConfig {
+    keks = Map.copyOf(keks);
+  }
 
   /** Without sealed keys: keys come only from {@code --keystores-path} (or a vault process). */
   public NodeConfig(
@@ -31,7 +36,7 @@ public record NodeConfig(
       Optional<KeystoreSource> keystores,
       AccessConfig access,
       Optional<Path> vaultSocket) {
-    this(server, network, dataPath, slashing, keystores, access, vaultSocket, Optional.empty());
+    this(server, network, dataPath, slashing, keystores, access, vaultSocket, Map.of());
   }
 
   public NodeConfig(
@@ -40,7 +45,7 @@ public record NodeConfig(
       Path dataPath,
       SlashingConfig slashing,
       Optional<KeystoreSource> keystores) {
-    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults(), Optional.empty(), Optional.empty());
+    this(server, network, dataPath, slashing, keystores, AccessConfig.defaults(), Optional.empty(), Map.of());
   }
 
   public NodeConfig(
@@ -50,21 +55,31 @@ public record NodeConfig(
       SlashingConfig slashing,
       Optional<KeystoreSource> keystores,
       AccessConfig access) {
-    this(server, network, dataPath, slashing, keystores, access, Optional.empty(), Optional.empty());
+    this(server, network, dataPath, slashing, keystores, access, Optional.empty(), Map.of());
   }
 
   /** The same node, signing through a {@code palisade vault} process on this socket. */
   public NodeConfig withVaultSocket(Path socket) {
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), sealedKeys);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), keks);
   }
 
   /**
-   * The same node keeping its keys sealed in the database under the sealed-file KEK of {@code
-   * sealed} (ignored with a vault process, which keeps its own).
+   * The same node keeping the default operator's keys sealed in the database under the KEK of
+   * {@code sealed} (ignored with a vault process, which keeps its own).
    */
   public NodeConfig withSealedKeys(SealedKeysConfig sealed) {
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, Optional.of(sealed));
+    return withOperatorKek(DEFAULT_OPERATOR, sealed);
   }
+
+  /** The same node also holding {@code operator}'s KEK: that operator's keys are sealed under it. */
+  public NodeConfig withOperatorKek(String operator, SealedKeysConfig sealed) {
+    Map<String, SealedKeysConfig> more = new java.util.LinkedHashMap<>(keks);
+    more.put(operator, sealed);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, more);
+  }
+
+  /** The operator that keys loaded at start (keystores, a vault process) belong to. */
+  public static final String DEFAULT_OPERATOR = "default";
 
   /**
    * @param clientCaFile PEM bundle of CAs whose client certificates may identify callers (for

@@ -9,10 +9,14 @@ import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.audit.AuditWriter;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.KeymanagerApi;
-import dev.palisade.server.keys.KeyManager;
-import dev.palisade.server.keys.VaultOnlyKeyManager;
-import dev.palisade.server.keys.SealedKeyManager;
-import dev.palisade.server.keys.SealedKeys;
+import dev.palisade.auth.AuditDecision;
+import dev.palisade.auth.AuditEntry;
+import dev.palisade.server.access.LoopbackOnly;
+import dev.palisade.server.keys.Actor;
+import dev.palisade.server.keys.KeyRegistry;
+import dev.palisade.server.keys.OperatorKeks;
+import dev.palisade.vault.keys.LoadSummary;
+import java.time.Instant;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
@@ -69,8 +73,8 @@ public final class PalisadeNode implements AutoCloseable {
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final SlashingProtection slashing;
   private final AccessControl access;
-  /** Runtime key management (Keymanager API); replaced by a durable one when sealed keys are on. */
-  private volatile KeyManager keyManager;
+  private final KeyRegistry registry;
+  private final OperatorKeks keks;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
   private final PalisadeServer server;
@@ -82,7 +86,6 @@ public final class PalisadeNode implements AutoCloseable {
     } else {
       this.inProcessVault = new InProcessVault();
       this.vault = inProcessVault;
-      this.keyManager = new VaultOnlyKeyManager(inProcessVault);
     }
     try {
       this.slashing = openSlashingProtection(config);
@@ -94,24 +97,19 @@ public final class PalisadeNode implements AutoCloseable {
       Database database = Database.open(config.slashing(), config.dataPath());
       resources.add(database);
       // Before anything else writes: a wrong KEK passphrase stops the start here, having changed nothing.
-      SealedKeys sealedKeys =
-          inProcessVault != null && config.sealedKeys().isPresent()
-              ? SealedKeys.open(config.sealedKeys().get(), database, dev.palisade.vault.seal.OperatorId.DEFAULT)
-              : null;
-      if (sealedKeys != null) {
-        resources.add(sealedKeys);
-      }
+      this.keks =
+          inProcessVault != null && !config.keks().isEmpty()
+              ? OperatorKeks.open(config.keks(), database)
+              : OperatorKeks.ephemeral();
+      resources.add(keks);
       IdentityStore identities =
           IdentityStore.open(database.dataSource(), database.dialect(), IDENTITY_REFRESH);
       resources.add(identities);
       this.access = new AccessControl(identities, readCertificates(config.access()));
-      if (config.access().bootstrapLoopback()) {
-        access.bootstrapIfEmpty();
-      }
-      if (sealedKeys != null && sealedKeys.kek().isPresent()) {
-        this.keyManager = new SealedKeyManager(sealedKeys, inProcessVault, this::registerKeys);
-      }
+      access.bootstrapIfEmpty(config.access().bootstrapLoopback() && LoopbackOnly.of(config.server()));
       this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
+      this.registry =
+          new KeyRegistry(inProcessVault, vault, slashing, identities, keks, this::recordLifecycle);
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
       resources.add(auditWriter);
       AuditingListener auditing = new AuditingListener(auditWriter, Clock.systemUTC());
@@ -143,7 +141,7 @@ public final class PalisadeNode implements AutoCloseable {
                     auditing.unauthenticated(reason);
                   },
                   new AdminApi(access, auditLog),
-                  new KeymanagerApi(access, this::keyManager, slashing)));
+                  new KeymanagerApi(access, registry, slashing)));
     } catch (RuntimeException e) {
       closeResources();
       throw e;
@@ -247,63 +245,43 @@ public final class PalisadeNode implements AutoCloseable {
   }
 
   /**
-   * Registers the keys with the slashing store and their operator, hands them to the vault (which
-   * takes ownership) and marks the node ready. Returns how many distinct keys were added.
+   * Opens the sealed keys of every operator whose KEK this node holds into the in-process vault,
+   * without marking the node ready: {@link #addKeys} does that once keystore keys, if any, are in
+   * too. Empty when no KEK is open.
    */
-  /**
-   * Opens the default operator's sealed keys into the in-process vault and registers them (slashing
-   * store, default operator), without marking the node ready: {@link #addKeys} does that once
-   * keystore keys, if any, are in too. Empty when no KEK is configured.
-   */
-  public Optional<dev.palisade.vault.keys.LoadSummary> loadSealedKeys() {
-    if (!(keyManager instanceof SealedKeyManager sealed)) {
-      return Optional.empty();
-    }
+  public Optional<LoadSummary> loadSealedKeys() {
     try {
-      return Optional.of(sealed.loadAll());
+      List<LoadSummary> summaries = registry.loadSealed();
+      if (summaries.isEmpty()) {
+        return Optional.empty();
+      }
+      List<LoadSummary.Failure> failures = new ArrayList<>();
+      summaries.forEach(summary -> failures.addAll(summary.failures()));
+      return Optional.of(new LoadSummary(
+          summaries.stream().mapToInt(LoadSummary::loaded).sum(),
+          summaries.stream().mapToInt(LoadSummary::alreadyHeld).sum(),
+          failures,
+          summaries.stream().map(LoadSummary::elapsed).reduce(Duration.ZERO, Duration::plus)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while loading sealed keys", e);
     }
   }
 
-  /** Makes keys signable beyond the vault: slashing store registration, the default operator. */
-  private void registerKeys(List<BlsPublicKey> publicKeys) {
-    if (publicKeys.isEmpty()) {
-      return;
-    }
-    if (slashing != null) {
-      slashing.registerValidators(publicKeys);
-    }
-    // Skip keys the operator already owns: one query instead of a read per key on every start.
-    java.util.Set<BlsPublicKey> owned =
-        new java.util.HashSet<>(access.store().keysOf(AccessControl.DEFAULT_OPERATOR));
-    List<BlsPublicKey> unowned = publicKeys.stream().filter(key -> !owned.contains(key)).toList();
-    if (!unowned.isEmpty()) {
-      access.assignToDefaultOperator(unowned);
-    }
-  }
-
+  /**
+   * Keys from {@code --keystores-path}, read-only, of the default operator (see {@link
+   * KeyRegistry#loadReadOnly}); then the node is ready. Returns how many distinct keys were added.
+   */
   public int addKeys(Collection<BlsSecretKey> keys) {
-    if (inProcessVault == null) {
-      throw new IllegalStateException("keys are loaded by the vault process, not by the server");
-    }
-    List<BlsPublicKey> publicKeys = keys.stream().map(BlsSecretKey::publicKey).toList();
-    if (slashing != null && !publicKeys.isEmpty()) {
-      slashing.registerValidators(publicKeys);
-    }
-    access.assignToDefaultOperator(publicKeys);
-    if (keyManager instanceof VaultOnlyKeyManager vaultOnly) {
-      vaultOnly.markReadOnly(publicKeys); // they come back from --keystores-path at every start
-    }
-    int added = 0;
-    for (BlsSecretKey key : keys) {
-      if (inProcessVault.add(key)) {
-        added++;
-      }
-    }
+    int added = registry.loadReadOnly(keys, AccessControl.DEFAULT_OPERATOR);
     keysLoaded.set(true);
     return added;
+  }
+
+  /** The audit row of a key lifecycle event, written before the API answers. */
+  private void recordLifecycle(Actor actor, BlsPublicKey key, String event, String detail) {
+    auditLog.append(new AuditEntry(Instant.now(), actor.name(), actor.operator().value(), key, event,
+        null, null, AuditDecision.CHANGED, detail));
   }
 
   public int port() {
@@ -320,29 +298,23 @@ public final class PalisadeNode implements AutoCloseable {
    * and marks the node ready. Returns how many keys the vault holds.
    */
   public int adoptVaultKeys() {
-    List<BlsPublicKey> publicKeys = List.copyOf(vault.publicKeys());
-    if (slashing != null && !publicKeys.isEmpty()) {
-      slashing.registerValidators(publicKeys);
-    }
-    access.assignToDefaultOperator(publicKeys);
+    int held = registry.adoptVaultKeys(AccessControl.DEFAULT_OPERATOR);
     keysLoaded.set(true);
-    return publicKeys.size();
+    return held;
   }
 
   public java.util.Set<BlsPublicKey> loadedKeys() {
     return vault.publicKeys();
   }
 
-  /** Adds and removes keys at runtime; throws with a separate vault process, which owns its keys. */
-  public KeyManager keyManager() {
-    if (keyManager == null) {
-      throw new SigningException.Unavailable("keys are managed by the vault process");
-    }
-    return keyManager;
+  /** The one way keys come in and leave. */
+  public KeyRegistry keys() {
+    return registry;
   }
 
-  public void useKeyManager(KeyManager manager) {
-    this.keyManager = manager;
+  /** The sealed key records on this node's database; empty on an ephemeral node. */
+  public Optional<dev.palisade.vault.store.SealedKeyStore> sealedKeyStore() {
+    return keks.all().stream().findFirst().map(dev.palisade.server.keys.SealedKeys::store);
   }
 
   public boolean usesVaultProcess() {

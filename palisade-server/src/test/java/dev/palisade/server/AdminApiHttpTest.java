@@ -30,7 +30,6 @@ class AdminApiHttpTest {
     NodeConfig config = new NodeConfig(new ServerConfig("127.0.0.1", 0, 64 * 1024, 4), Networks.named("mainnet"),
         temp, NodeConfig.SlashingConfig.embedded(), Optional.empty(), new NodeConfig.AccessConfig(Optional.empty(), false));
     try (PalisadeNode node = PalisadeNode.start(config)) {
-      node.access().store().createOperator(AccessControl.DEFAULT_OPERATOR);
       node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
       String admin = node.access().store()
           .createIdentity(NewIdentity.of("root", "default", new Credential.BearerToken(), "admin"))

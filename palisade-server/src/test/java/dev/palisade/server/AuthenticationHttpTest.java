@@ -68,7 +68,6 @@ class AuthenticationHttpTest {
             new NodeConfig.AccessConfig(Optional.of(pki.caPem), false));
     node = PalisadeNode.start(config);
     IdentityStore store = node.access().store();
-    store.createOperator(AccessControl.DEFAULT_OPERATOR);
     store.createOperator(OperatorId.of("other"));
     token = store.createIdentity(NewIdentity.of("vc-token", "default", new Credential.BearerToken(), "validate"))
         .secret().orElseThrow().reveal();

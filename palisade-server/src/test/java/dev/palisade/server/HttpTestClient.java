@@ -13,9 +13,28 @@ final class HttpTestClient {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String bearer;
 
   HttpTestClient(int port) {
+    this(port, null);
+  }
+
+  /** Sends {@code Authorization: Bearer <token>} with every request. */
+  HttpTestClient(int port, String bearer) {
     this.base = "http://127.0.0.1:" + port;
+    this.bearer = bearer;
+  }
+
+  /**
+   * A client of a token identity of the default operator holding every signing scope, exits and
+   * deposits included (the credential-less loopback identity holds routine duties only).
+   */
+  static HttpTestClient everySigningScope(PalisadeNode node) {
+    String token = node.access().store()
+        .createIdentity(dev.palisade.auth.NewIdentity.of("all-signing-" + System.nanoTime(), "default",
+            new dev.palisade.auth.Credential.BearerToken(), "validate,sign:exit,sign:deposit,keys:read"))
+        .secret().orElseThrow().reveal();
+    return new HttpTestClient(node.port(), token);
   }
 
   HttpResponse<String> sign(String identifier, String body, String accept) {
@@ -24,6 +43,9 @@ final class HttpTestClient {
             .timeout(Duration.ofSeconds(30))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
     if (accept != null) {
       request.header("Accept", accept);
     }
@@ -31,7 +53,11 @@ final class HttpTestClient {
   }
 
   HttpResponse<String> get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return send(request.build());
   }
 
   HttpResponse<String> send(HttpRequest request) {

@@ -57,7 +57,7 @@ class MainnetSigningVectorsHttpTest {
 
     node = PalisadeNode.start(TestNodes.sqlite(Networks.named("mainnet"), temp.resolve("data")));
     assertEquals(1, node.addKeys(loaded.secretKeys()));
-    client = new HttpTestClient(node.port());
+    client = HttpTestClient.everySigningScope(node);
   }
 
   @AfterAll

@@ -69,7 +69,7 @@ class PublishedExamplesHttpTest {
             Optional.empty());
     node = PalisadeNode.start(config);
     node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-    client = new HttpTestClient(node.port());
+    client = HttpTestClient.everySigningScope(node);
   }
 
   @AfterAll

@@ -42,7 +42,7 @@ class VaultProcessSigningHttpTest {
     vaultServer = VaultServer.start(socket, vaultKeys, Networks.named("mainnet"), null, PeerCredentials.currentUser());
     node = PalisadeNode.start(TestNodes.sqlite(Networks.named("mainnet"), temp.resolve("data")).withVaultSocket(socket));
     assertEquals(1, node.adoptVaultKeys());
-    client = new HttpTestClient(node.port());
+    client = HttpTestClient.everySigningScope(node);
   }
 
   @AfterAll

@@ -1,6 +1,5 @@
 package dev.palisade.server.access;
 
-import dev.palisade.auth.AuthConflictException;
 import dev.palisade.auth.AuthResult;
 import dev.palisade.auth.Authenticator;
 import dev.palisade.auth.Authorizer;
@@ -15,7 +14,6 @@ import dev.palisade.auth.NewIdentity;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.auth.Scopes;
-import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.signing.SigningException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -34,8 +32,14 @@ public final class AccessControl {
 
   public static final OperatorId DEFAULT_OPERATOR = OperatorId.of("default");
   public static final IdentityId LOOPBACK_IDENTITY = IdentityId.of("loopback");
-  /** Every signing duty including exits and deposits, as a local Web3Signer would allow. */
-  public static final String LOOPBACK_SCOPES = "validate,sign:exit,sign:deposit,keys:read,slashing:read";
+  /**
+   * Routine duties and listing keys: what a validator client on the same host needs. Never exits
+   * or deposits: any local process (a sidecar, a reverse proxy, another user) can use this identity.
+   */
+  public static final String LOOPBACK_SCOPES = "validate,keys:read";
+  public static final String EXIT_IDENTITY_HINT =
+      "for voluntary exits and deposits create an identity that must present a credential, e.g."
+          + " `palisade identity create --name exits --type token --operator default --scopes sign:exit`";
 
   private final IdentityStore store;
   private final Authenticator authenticator;
@@ -87,12 +91,28 @@ public final class AccessControl {
     }
   }
 
-  /** Creates the default operator and the loopback identity on a database that has no operator. */
-  public Optional<Identity> bootstrapIfEmpty() {
+  /**
+   * On a database that has no operator, creates the default operator (keys loaded at start belong
+   * to it) and, when {@code withLoopbackIdentity}, the credential-less loopback identity.
+   */
+  public Optional<Identity> bootstrapIfEmpty(boolean withLoopbackIdentity) {
     if (!store.listOperators().isEmpty()) {
+      store.findIdentity(LOOPBACK_IDENTITY)
+          .filter(identity -> !identity.isRevoked())
+          .filter(identity -> identity.scopes().grants(dev.palisade.auth.Scope.SIGN_EXIT)
+              || identity.scopes().grants(dev.palisade.auth.Scope.SIGN_DEPOSIT))
+          .ifPresent(identity -> LOG.warn(
+              "identity '{}' (no credential, any local process) may sign exits or deposits: revoke it and {}",
+              LOOPBACK_IDENTITY, EXIT_IDENTITY_HINT));
       return Optional.empty();
     }
     store.createOperator(DEFAULT_OPERATOR);
+    if (!withLoopbackIdentity) {
+      LOG.info("created operator '{}'; no credential-less loopback identity (TLS is on, the listener is not"
+          + " loopback-only, or it was turned off): create identities with `palisade identity create`",
+          DEFAULT_OPERATOR);
+      return Optional.empty();
+    }
     Credential loopback =
         new Credential.NetworkAddress(List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("::1/128")));
     Identity identity =
@@ -102,22 +122,9 @@ public final class AccessControl {
                     LOOPBACK_IDENTITY, DEFAULT_OPERATOR, loopback, Scopes.parse(LOOPBACK_SCOPES), Optional.empty()))
             .identity();
     LOG.info(
-        "created operator '{}' and identity '{}' (network 127.0.0.1/32, ::1/128; scopes {})",
-        DEFAULT_OPERATOR, LOOPBACK_IDENTITY, LOOPBACK_SCOPES);
+        "created operator '{}' and identity '{}' (network 127.0.0.1/32, ::1/128; scopes {}); {}",
+        DEFAULT_OPERATOR, LOOPBACK_IDENTITY, LOOPBACK_SCOPES, EXIT_IDENTITY_HINT);
     return Optional.of(identity);
-  }
-
-  /** Keys loaded at start belong to the default operator unless another one owns them. */
-  public void assignToDefaultOperator(Collection<BlsPublicKey> keys) {
-    try {
-      List<BlsPublicKey> ownedElsewhere = store.assignUnownedKeys(keys, DEFAULT_OPERATOR);
-      if (!ownedElsewhere.isEmpty()) {
-        LOG.info("{} loaded key(s) belong to other operators", ownedElsewhere.size());
-      }
-    } catch (AuthConflictException e) {
-      LOG.warn("keys not assigned to operator '{}': {}", DEFAULT_OPERATOR, e.getMessage());
-    }
-    store.refreshNow();
   }
 
   /**

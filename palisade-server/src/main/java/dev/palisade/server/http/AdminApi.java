@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.auth.AccessDecision;
+import dev.palisade.auth.AuditDecision;
+import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.AuditRecord;
 import dev.palisade.auth.AuthConflictException;
@@ -22,6 +24,7 @@ import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.signing.SigningException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +34,12 @@ import java.util.Set;
  * The admin API (scope {@code admin}): operators, identities and the audit log, the same
  * operations as {@code palisade operator|identity|audit}. Transport-free: each method takes the
  * authenticated caller and returns the JSON to send.
+ *
+ * <p>An administrator acts only inside its own operator: its identities, its audit rows. Another
+ * operator's identity answers 404 exactly like one that does not exist, and creating anything in
+ * another operator is 403. Only identities of the reserved {@link OperatorId#ROOT root} operator
+ * (created with the local CLI, never through this API) see and act across operators, and create
+ * operators. Every change is written to the audit log before the answer.
  */
 public final class AdminApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,10 +58,22 @@ public final class AdminApi {
     }
   }
 
+  private static boolean isRoot(Identity caller) {
+    return caller.operator().equals(OperatorId.ROOT);
+  }
+
+  private void recordChange(Identity caller, OperatorId operator, String event, String detail) {
+    auditLog.append(new AuditEntry(Instant.now(), caller.id().value(), operator.value(), null, event, null, null,
+        AuditDecision.CHANGED, detail + " (by " + caller.id() + " of operator " + caller.operator() + ")"));
+  }
+
   public ArrayNode listOperators(Identity caller) {
     requireAdmin(caller);
     ArrayNode operators = JSON.createArrayNode();
     for (Operator operator : access.store().listOperators()) {
+      if (!isRoot(caller) && !operator.id().equals(caller.operator())) {
+        continue;
+      }
       operators.addObject().put("name", operator.id().value()).put("created_at", operator.createdAt().toString());
     }
     return operators;
@@ -62,8 +83,15 @@ public final class AdminApi {
     requireAdmin(caller);
     JsonNode request = JsonBodies.object(body);
     String name = JsonBodies.text(request, "name", true);
+    if (!isRoot(caller)) {
+      throw new SigningException.Forbidden("creating operators needs an admin identity of the root operator");
+    }
+    if (OperatorId.ROOT.value().equals(name)) {
+      throw new SigningException.BadRequest("name", "'root' is reserved; create it with the local CLI");
+    }
     try {
       Operator operator = access.store().createOperator(OperatorId.of(name));
+      recordChange(caller, operator.id(), "OPERATOR_CREATE", "operator " + operator.id() + " created");
       return JSON.createObjectNode().put("name", operator.id().value());
     } catch (AuthConflictException e) {
       throw new SigningException.Conflict(e.getMessage());
@@ -75,7 +103,9 @@ public final class AdminApi {
   public ArrayNode listIdentities(Identity caller) {
     requireAdmin(caller);
     ArrayNode identities = JSON.createArrayNode();
-    for (Identity identity : access.store().listIdentities()) {
+    List<Identity> visible =
+        isRoot(caller) ? access.store().listIdentities() : access.store().listIdentities(caller.operator());
+    for (Identity identity : visible) {
       identities.add(describe(identity));
     }
     return identities;
@@ -92,10 +122,13 @@ public final class AdminApi {
       List<String> keys = JsonBodies.strings(request, "keys", false);
       Optional<Set<BlsPublicKey>> allowedKeys =
           keys.isEmpty() ? Optional.empty() : Optional.of(toKeys(keys));
+      OperatorId operator =
+          Optional.ofNullable(JsonBodies.text(request, "operator", false)).map(OperatorId::of).orElse(caller.operator());
+      requireCanCreateIn(caller, operator);
       identity =
           new NewIdentity(
               IdentityId.of(JsonBodies.text(request, "name", true)),
-              OperatorId.of(JsonBodies.text(request, "operator", true)),
+              operator,
               AccessControl.credential(
                   type,
                   JsonBodies.text(request, "cert_fingerprint", false),
@@ -111,6 +144,8 @@ public final class AdminApi {
     }
     try {
       CreatedIdentity created = access.store().createIdentity(identity);
+      recordChange(caller, identity.operator(), "IDENTITY_CREATE", "identity " + identity.id() + " created ("
+          + created.identity().type().wireName() + ", scopes " + created.identity().scopes().toWire() + ")");
       ObjectNode answer = describe(created.identity());
       created.secret().ifPresent(secret -> answer.put("secret", secret.reveal()));
       return answer;
@@ -119,24 +154,38 @@ public final class AdminApi {
     }
   }
 
+  private static void requireCanCreateIn(Identity caller, OperatorId operator) {
+    if (operator.equals(OperatorId.ROOT)) {
+      throw new SigningException.Forbidden("identities of the root operator are created only with the local CLI");
+    }
+    if (!isRoot(caller) && !operator.equals(caller.operator())) {
+      throw new SigningException.Forbidden("an admin of operator " + caller.operator() + " acts only inside it");
+    }
+  }
+
   public ObjectNode revokeIdentity(Identity caller, String name) {
     requireAdmin(caller);
-    boolean revoked;
+    IdentityId id;
     try {
-      revoked = access.store().revokeIdentity(IdentityId.of(name));
+      id = IdentityId.of(name);
     } catch (IllegalArgumentException e) {
       throw new SigningException.BadRequest("name", e.getMessage());
     }
-    if (!revoked) {
+    // another operator's identity is exactly as absent as one that never existed
+    Optional<Identity> target = access.store().findIdentity(id)
+        .filter(identity -> isRoot(caller) || identity.operator().equals(caller.operator()));
+    if (target.isEmpty() || !access.store().revokeIdentity(id)) {
       throw new SigningException.NotFound("no active identity named " + name);
     }
+    recordChange(caller, target.get().operator(), "IDENTITY_REVOKE", "identity " + id + " revoked");
     return JSON.createObjectNode().put("name", name).put("status", "revoked");
   }
 
   public ArrayNode auditTail(Identity caller, int rows) {
     requireAdmin(caller);
     ArrayNode records = JSON.createArrayNode();
-    for (AuditRecord record : auditLog.tail(Math.max(1, Math.min(rows, 10_000)))) {
+    Optional<OperatorId> only = isRoot(caller) ? Optional.empty() : Optional.of(caller.operator());
+    for (AuditRecord record : auditLog.tail(Math.max(1, Math.min(rows, 10_000)), only)) {
       var entry = record.entry();
       ObjectNode row = records.addObject();
       row.put("seq", record.seq());
@@ -160,9 +209,12 @@ public final class AdminApi {
     ObjectNode answer = JSON.createObjectNode();
     answer.put("intact", verification.isIntact());
     answer.put("rows_checked", verification.rowsChecked());
-    verification.firstBreak().ifPresent(broken ->
-        answer.putObject("first_break").put("seq", broken.seq()).put("kind", broken.kind().name())
-            .put("detail", broken.detail()));
+    // the chain spans every operator: where it broke, and how, is for the root operator only
+    if (isRoot(caller)) {
+      verification.firstBreak().ifPresent(broken ->
+          answer.putObject("first_break").put("seq", broken.seq()).put("kind", broken.kind().name())
+              .put("detail", broken.detail()));
+    }
     return answer;
   }
 

@@ -5,43 +5,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.auth.AccessDecision;
-import dev.palisade.auth.AuthConflictException;
 import dev.palisade.auth.Identity;
 import dev.palisade.auth.Scope;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
-import dev.palisade.server.keys.KeyManager;
-import dev.palisade.server.keys.KeyManager.ImportResult;
-import dev.palisade.server.keys.KeyManager.ImportStatus;
+import dev.palisade.server.keys.Actor;
+import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.signing.SigningException;
-import dev.palisade.slashing.InterchangeException;
 import dev.palisade.slashing.SlashingProtection;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The Ethereum Keymanager API ({@code /eth/v1/keystores}), limited to the caller's operator: list
- * needs {@code keys:read}, import and delete need {@code keys:write}. Imports carry their EIP-3076
- * history in the same request; a delete stops signing before it exports the keys' history, and
- * never deletes history.
+ * needs {@code keys:read}, import and delete need {@code keys:write}. Every change goes through the
+ * {@link KeyRegistry}; this class only reads requests and writes answers. A delete stops signing
+ * before it exports the keys' history, and never deletes history.
  */
 public final class KeymanagerApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final AccessControl access;
-  private final Supplier<KeyManager> keys;
+  private final KeyRegistry keys;
   private final SlashingProtection slashing;
 
   /** {@code slashing} may be null when slashing protection is off. */
-  public KeymanagerApi(AccessControl access, Supplier<KeyManager> keys, SlashingProtection slashing) {
+  public KeymanagerApi(AccessControl access, KeyRegistry keys, SlashingProtection slashing) {
     this.access = access;
     this.keys = keys;
     this.slashing = slashing;
@@ -57,12 +53,12 @@ public final class KeymanagerApi {
     require(caller, Scope.KEYS_READ);
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode data = answer.putArray("data");
-    for (KeyManager.KeyInfo key : keys.get().list()) {
-      if (access.authorizer().canSee(caller, key.key())) {
+    for (KeyRegistry.KeyInfo key : keys.list(caller.operator())) {
+      if (caller.keyListAdmits(key.key())) {
         ObjectNode entry = data.addObject();
         entry.put("validating_pubkey", key.key().toHex());
         key.derivationPath().ifPresent(path -> entry.put("derivation_path", path));
-        entry.put("readonly", key.readonly());
+        entry.put("readonly", key.readOnly());
       }
     }
     return answer;
@@ -87,55 +83,13 @@ public final class KeymanagerApi {
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode data = answer.putArray("data");
     for (int i = 0; i < keystores.size(); i++) {
-      ObjectNode status = data.addObject();
-      ImportResult result = importOne(caller, keystores.get(i), passwords.get(i), interchange);
-      status.put("status", result.status().name().toLowerCase(java.util.Locale.ROOT));
-      status.put("message", result.message());
+      KeyRegistry.ImportResult result =
+          keys.importKeystore(Actor.of(caller), keystores.get(i), passwords.get(i), interchange);
+      data.addObject()
+          .put("status", result.status().name().toLowerCase(Locale.ROOT))
+          .put("message", result.message());
     }
     return answer;
-  }
-
-  /**
-   * One key, all or nothing: its history first (it can only raise watermarks, so it is harmless
-   * even if the key then fails), then the key. A key of another operator is refused.
-   */
-  private ImportResult importOne(Identity caller, String keystore, String password, byte[] interchange) {
-    KeyManager manager = keys.get();
-    Optional<BlsPublicKey> named = manager.publicKeyOf(keystore);
-    if (named.isPresent()) {
-      var owner = access.store().ownerOf(named.get());
-      if (owner.isPresent() && !owner.get().equals(caller.operator())) {
-        return new ImportResult(ImportStatus.ERROR, named, "this key cannot be imported by operator " + caller.operator());
-      }
-      if (interchange != null && slashing != null) {
-        try {
-          slashing.importInterchange(new ByteArrayInputStream(interchange), List.of(named.get()));
-        } catch (InterchangeException e) {
-          return new ImportResult(ImportStatus.ERROR, named, "slashing protection data refused: " + e.getMessage());
-        }
-      }
-    } else if (interchange != null) {
-      return new ImportResult(ImportStatus.ERROR, Optional.empty(),
-          "the keystore names no pubkey, so its slashing protection data cannot be matched");
-    }
-    ImportResult result = manager.importKeystore(keystore, password);
-    if (result.status() != ImportStatus.ERROR && result.key().isPresent()) {
-      BlsPublicKey key = result.key().get();
-      if (slashing != null) {
-        slashing.registerValidators(List.of(key));
-        slashing.setEnabled(key, true);
-      }
-      try {
-        if (access.store().ownerOf(key).isEmpty()) {
-          access.store().assignKey(key, caller.operator());
-          access.store().refreshNow();
-        }
-      } catch (AuthConflictException e) {
-        manager.delete(key);
-        return new ImportResult(ImportStatus.ERROR, result.key(), "this key cannot be imported by operator " + caller.operator());
-      }
-    }
-    return result;
   }
 
   public ObjectNode deleteKeystores(Identity caller, byte[] body) {
@@ -153,25 +107,15 @@ public final class KeymanagerApi {
     ArrayNode data = answer.putArray("data");
     List<BlsPublicKey> exported = new ArrayList<>();
     for (BlsPublicKey key : requested) {
-      ObjectNode status = data.addObject();
-      if (!access.authorizer().canSee(caller, key)) {
-        status.put("status", "not_found").put("message", "");
-        continue;
-      }
-      // stop signing first: no signature for this key can be produced after this point
-      boolean removed = keys.get().delete(key);
-      if (slashing != null) {
-        slashing.setEnabled(key, false); // other instances sharing the database stop too
-      }
-      boolean hasHistory = slashing != null && hasHistory(key);
-      if (removed) {
-        status.put("status", "deleted").put("message", "");
-      } else if (hasHistory) {
-        status.put("status", "not_active").put("message", "key not loaded; its slashing protection data is exported");
-      } else {
-        status.put("status", "not_found").put("message", "");
-      }
-      if (removed || hasHistory) {
+      KeyRegistry.DeleteResult result =
+          access.authorizer().canSee(caller, key)
+              ? keys.delete(Actor.of(caller), key, slashing != null && hasHistory(key))
+              : new KeyRegistry.DeleteResult(KeyRegistry.DeleteStatus.NOT_FOUND, "");
+      data.addObject()
+          .put("status", result.status().name().toLowerCase(Locale.ROOT))
+          .put("message", result.message());
+      if (result.status() == KeyRegistry.DeleteStatus.DELETED
+          || result.status() == KeyRegistry.DeleteStatus.NOT_ACTIVE) {
         exported.add(key);
       }
     }

@@ -238,6 +238,30 @@ public final class SealedKeys implements AutoCloseable {
     return Optional.ofNullable(kek);
   }
 
+  /** Why a key could not be sealed and stored; the message names no secret. */
+  public static final class SealingException extends Exception {
+    SealingException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Seals {@code key} (which stays open) under this operator's KEK and stores the record, replacing
+   * an older record of the same key (a re-import by the operator that owns it).
+   */
+  public void seal(dev.palisade.crypto.BlsSecretKey key) throws SealingException {
+    if (kek == null) {
+      throw new SealingException("operator '" + operator + "' has no KEK on this node", null);
+    }
+    try {
+      store.put(dev.palisade.vault.keys.KeySealer.seal(key, operator, kek), true);
+    } catch (dev.palisade.vault.seal.SealedKeyException
+        | dev.palisade.vault.store.SealedKeyConflictException
+        | dev.palisade.vault.store.SealedKeyStoreException e) {
+      throw new SealingException(e.getMessage(), e);
+    }
+  }
+
   public KekRing ring() {
     return kek == null ? KekRing.of() : KekRing.of(kek);
   }

@@ -2,7 +2,6 @@ package dev.palisade.server.keys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.eth2.BlsPublicKey;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node's durable key manager: sealed records in the node's database, keys in the vault. */
-class SealedKeyManagerTest {
+/** The key registry on a durable node: sealed records in the node's database, keys in the vault. */
+class KeyRegistrySealedTest {
+  private static final Actor ACTOR = new Actor("km", dev.palisade.auth.OperatorId.of("default"));
   private static final BlsPublicKey PUBKEY = BlsPublicKey.fromHex(
       "0x9612d7a727c9d0a22e185a1c768478dfe919cada9266988cb32359c11f2b7b27f4ae4040902382ae2910c15e2b420d07");
   private static final String PASSWORD =
@@ -58,12 +58,12 @@ class SealedKeyManagerTest {
   void importsDurablyDeletesFromBothAndKeepsSlashingHistory() {
     try (PalisadeNode node = PalisadeNode.start(config(Optional.of("kek passphrase")))) {
       node.addKeys(List.of());
-      KeyManager keys = node.keyManager();
-      assertInstanceOf(SealedKeyManager.class, keys);
-      assertEquals(KeyManager.ImportStatus.ERROR, keys.importKeystore(keystore, "wrong").status());
-      assertEquals(KeyManager.ImportStatus.IMPORTED, keys.importKeystore(keystore, PASSWORD).status());
-      assertEquals(KeyManager.ImportStatus.DUPLICATE, keys.importKeystore(keystore, PASSWORD).status());
-      assertEquals(List.of(new KeyManager.KeyInfo(PUBKEY, Optional.of("m/12381/60/0/0"), false)), keys.list());
+      KeyRegistry keys = node.keys();
+      assertEquals(KeyRegistry.ImportStatus.ERROR, keys.importKeystore(ACTOR, keystore, "wrong", null).status());
+      assertEquals(KeyRegistry.ImportStatus.IMPORTED, keys.importKeystore(ACTOR, keystore, PASSWORD, null).status());
+      assertEquals(KeyRegistry.ImportStatus.DUPLICATE, keys.importKeystore(ACTOR, keystore, PASSWORD, null).status());
+      assertEquals(List.of(new KeyRegistry.KeyInfo(PUBKEY, Optional.of("m/12381/60/0/0"), false)),
+          keys.list(ACTOR.operator()));
       assertTrue(node.loadedKeys().contains(PUBKEY));
     }
     // restarted: the key comes back from the database
@@ -72,25 +72,29 @@ class SealedKeyManagerTest {
       node.addKeys(List.of());
       assertTrue(node.loadedKeys().contains(PUBKEY));
       assertEquals(List.of(PUBKEY), node.access().store().keysOf(dev.palisade.server.access.AccessControl.DEFAULT_OPERATOR));
-      assertTrue(node.keyManager().delete(PUBKEY));
+      assertEquals(KeyRegistry.DeleteStatus.DELETED, node.keys().delete(ACTOR, PUBKEY, true).status());
       assertFalse(node.loadedKeys().contains(PUBKEY));
-      assertFalse(node.keyManager().delete(PUBKEY));
+      assertEquals(KeyRegistry.DeleteStatus.NOT_ACTIVE, node.keys().delete(ACTOR, PUBKEY, true).status());
       // slashing history is kept: the validator is still registered
       java.io.ByteArrayOutputStream interchange = new java.io.ByteArrayOutputStream();
       node.slashingProtection().exportInterchange(interchange, List.of(PUBKEY));
       assertTrue(interchange.toString(StandardCharsets.UTF_8).contains(PUBKEY.toHex()), interchange.toString());
     }
-    // without a passphrase and with no sealed key left, the node starts and manages keys in memory
+    // without a passphrase and with no sealed key left, the node starts, and refuses imports it
+    // could not make durable rather than keeping them in memory only
     try (PalisadeNode node = PalisadeNode.start(config(Optional.empty()))) {
       assertTrue(node.loadSealedKeys().isEmpty());
-      assertInstanceOf(VaultOnlyKeyManager.class, node.keyManager());
+      KeyRegistry.ImportResult refused = node.keys().importKeystore(ACTOR, keystore, PASSWORD, null);
+      assertEquals(KeyRegistry.ImportStatus.ERROR, refused.status());
+      assertTrue(refused.message().contains("no key-wrapping key"), refused.message());
+      assertFalse(node.loadedKeys().contains(PUBKEY));
     }
   }
 
   @Test
   void sealedKeysWithoutPassphraseStopTheStartNamingTheOptions() throws Exception {
     try (PalisadeNode node = PalisadeNode.start(config(Optional.of("kek passphrase")))) {
-      node.keyManager().importKeystore(keystore, PASSWORD);
+      node.keys().importKeystore(ACTOR, keystore, PASSWORD, null);
     }
     IllegalStateException missing =
         org.junit.jupiter.api.Assertions.assertThrows(
