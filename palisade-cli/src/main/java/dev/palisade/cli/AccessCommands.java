@@ -1,5 +1,6 @@
 package dev.palisade.cli;
 
+import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.AuditRecord;
 import dev.palisade.auth.ChainVerification;
@@ -47,6 +48,31 @@ final class AccessCommands {
     }
   }
 
+  /**
+   * Applies a change with the identity store and writes its audit row (made from the result; null
+   * for none) before returning: lifecycle changes made with the CLI are audited like the API's.
+   */
+  private static <T> T change(
+      StoreOptions store, StoreWork<IdentityStore, T> work, java.util.function.Function<T, AuditEntry> row)
+      throws Exception {
+    try (Database database = Database.open(store.slashingConfig(), store.dataPath);
+        IdentityStore identities = IdentityStore.open(database.dataSource(), database.dialect())) {
+      T result = work.run(identities);
+      AuditEntry entry = row.apply(result);
+      if (entry != null) {
+        AuditLog.open(database.dataSource(), database.dialect()).append(entry);
+      }
+      return result;
+    }
+  }
+
+  /** An audit row of a change made with the local CLI, by the operating-system user. */
+  private static AuditEntry cliChange(String operator, String event, String detail) {
+    String user = "cli:" + System.getProperty("user.name", "unknown");
+    return new AuditEntry(java.time.Instant.now(), user, operator, null, event, null, null,
+        dev.palisade.auth.AuditDecision.CHANGED, detail + " (by " + user + ")");
+  }
+
   @FunctionalInterface
   private interface StoreWork<S, T> {
     T run(S store) throws Exception;
@@ -78,7 +104,8 @@ final class AccessCommands {
 
       @Override
       public Integer call() throws Exception {
-        Operator operator = withStore(store, identities -> identities.createOperator(OperatorId.of(name)));
+        Operator operator = change(store, identities -> identities.createOperator(OperatorId.of(name)),
+            created -> cliChange(created.id().value(), "OPERATOR_CREATE", "operator " + created.id() + " created"));
         spec.commandLine().getOut().println("Created operator " + operator.id());
         return 0;
       }
@@ -172,7 +199,9 @@ final class AccessCommands {
                 keys == null
                     ? Optional.empty()
                     : Optional.of(keys.stream().map(BlsPublicKey::fromHex).collect(Collectors.toSet())));
-        CreatedIdentity created = withStore(store, identities -> identities.createIdentity(request));
+        CreatedIdentity created = change(store, identities -> identities.createIdentity(request),
+            made -> cliChange(made.identity().operator().value(), "IDENTITY_CREATE", "identity "
+                + made.identity().id() + " created (" + type + ", scopes " + made.identity().scopes().toWire() + ")"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Created identity " + created.identity().id() + " (" + type + ", operator " + operator
             + ", scopes " + created.identity().scopes().toWire() + ")");
@@ -236,7 +265,12 @@ final class AccessCommands {
 
       @Override
       public Integer call() throws Exception {
-        boolean revoked = withStore(store, identities -> identities.revokeIdentity(IdentityId.of(name)));
+        IdentityId id = IdentityId.of(name);
+        String[] operatorOf = {null};
+        boolean revoked = change(store, identities -> {
+          identities.findIdentity(id).ifPresent(identity -> operatorOf[0] = identity.operator().value());
+          return identities.revokeIdentity(id);
+        }, done -> done ? cliChange(operatorOf[0], "IDENTITY_REVOKE", "identity " + id + " revoked") : null);
         if (!revoked) {
           spec.commandLine().getErr().println("palisade: no active identity named " + name);
           return 1;
