@@ -128,7 +128,16 @@ final class KekOptions {
 
   /** @param creating whether the KEK may be created now (a prompt then asks twice) */
   SealedKeysConfig config(Path dataPath, boolean creating) {
-    Path kekFile = dataPath.resolve(SealedFileKek.DEFAULT_FILE_NAME);
+    return config(dataPath, creating, "default");
+  }
+
+  /**
+   * The KEK of {@code operator}: each operator has its own; a sealed-file KEK is {@code kek.sealed}
+   * for the default operator and {@code kek-<operator>.sealed} for any other.
+   */
+  SealedKeysConfig config(Path dataPath, boolean creating, String operator) {
+    Path kekFile = dataPath.resolve(
+        "default".equals(operator) ? SealedFileKek.DEFAULT_FILE_NAME : "kek-" + operator + ".sealed");
     return new SealedKeysConfig(
         kekFile, given(kekPassphraseFile), prompt("Passphrase of " + kekFile, creating && !kekFile.toFile().exists()),
         source());

@@ -109,6 +109,13 @@ final class KeysCommands {
       @Option(names = "--parallelism", description = "Keystores decrypted at once. Default: the number of cores")
       Integer parallelism;
 
+      @Option(
+          names = "--operator",
+          defaultValue = "default",
+          description = "The operator the keys belong to, for good: they are sealed under its own KEK"
+              + " (kek-OPERATOR.sealed for an operator other than default). Default: ${DEFAULT-VALUE}")
+      String operator;
+
       @Override
       public Integer call() throws Exception {
         if ((keystoresPasswordsPath == null) == (keystoresPasswordFile == null)) {
@@ -125,14 +132,18 @@ final class KeysCommands {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImportSummary summary;
+        OperatorId owner = new OperatorId(operator);
+        if ("root".equals(operator)) {
+          throw new IllegalArgumentException("--operator root: the root operator administers; it holds no keys");
+        }
         try (Database database = openDatabase(store);
-            SealedKeys sealed =
-                SealedKeys.open(kek.config(store.dataPath, true), SealedKeys.store(database), OPERATOR, true)) {
+            SealedKeys sealed = SealedKeys.open(
+                kek.config(store.dataPath, true, operator), SealedKeys.store(database), owner, true)) {
           KeyImporter importer =
               new KeyImporter(
                   sealed.store(),
                   sealed.kek().orElseThrow(),
-                  OPERATOR,
+                  owner,
                   parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors(),
                   Runtime.getRuntime().maxMemory() / 2);
           ProgressBar bar = new ProgressBar(err);
@@ -163,17 +174,21 @@ final class KeysCommands {
       @Option(names = "--config-file", description = "YAML file of option values")
       Path configFile;
 
+      @Option(names = "--operator", defaultValue = "default", description = "Whose keys. Default: ${DEFAULT-VALUE}")
+      String operator;
+
       @Override
       public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        OperatorId owner = new OperatorId(operator);
         try (Database database = openDatabase(store)) {
           SealedKeyStore keys = SealedKeys.store(database);
           long[] count = {0};
-          keys.forEach(OPERATOR, record -> {
+          keys.forEach(owner, record -> {
             out.printf("%s  %s%n", record.publicKey(), record.kekId());
             count[0]++;
           });
-          out.printf("%d sealed key(s) of operator %s%n", count[0], OPERATOR);
+          out.printf("%d sealed key(s) of operator %s%n", count[0], owner);
         }
         out.flush();
         return 0;
