@@ -74,6 +74,11 @@ final class ConfigDefaults implements IDefaultValueProvider {
     return values;
   }
 
+  /** The option names the config file sets (lower case, without dashes). */
+  java.util.Set<String> fileKeys() {
+    return fileValues.keySet();
+  }
+
   @Override
   public String defaultValue(ArgSpec argSpec) {
     if (!(argSpec instanceof OptionSpec option) || option.longestName().equals(CONFIG_FILE_OPTION)) {

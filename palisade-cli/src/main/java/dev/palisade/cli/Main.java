@@ -17,7 +17,9 @@ public final class Main {
     Path configFile = ConfigDefaults.findConfigFile(args, environment);
     CommandLine commandLine = new CommandLine(new PalisadeCommand());
     try {
-      commandLine.setDefaultValueProvider(ConfigDefaults.load(configFile, environment));
+      ConfigDefaults defaults = ConfigDefaults.load(configFile, environment);
+      StrictConfig.check(commandLine, defaults.fileKeys(), environment);
+      commandLine.setDefaultValueProvider(defaults);
     } catch (IllegalArgumentException e) {
       commandLine.getErr().println("palisade: " + e.getMessage());
       return 2;

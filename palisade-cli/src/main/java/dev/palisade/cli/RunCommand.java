@@ -266,6 +266,17 @@ final class RunCommand implements Callable<Integer> {
       }
       return Optional.empty();
     }
+    // checked before anything starts: a wrong path is one clear line, not a failure after "listening"
+    if (!java.nio.file.Files.isDirectory(keystoresPath)) {
+      throw new IllegalArgumentException("cannot read --keystores-path " + keystoresPath + ": no such directory");
+    }
+    if (keystoresPasswordFile != null) {
+      OptionFiles.requireReadable("--keystores-password-file", keystoresPasswordFile);
+    }
+    if (keystoresPasswordsPath != null && !java.nio.file.Files.isDirectory(keystoresPasswordsPath)) {
+      throw new IllegalArgumentException(
+          "cannot read --keystores-passwords-path " + keystoresPasswordsPath + ": no such directory");
+    }
     return Optional.of(
         new NodeConfig.KeystoreSource(
             keystoresPath, Optional.ofNullable(keystoresPasswordsPath), Optional.ofNullable(keystoresPasswordFile)));

@@ -5,7 +5,10 @@ import dev.palisade.slashing.InterchangeException;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import dev.palisade.slashing.InterchangeAudit;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +59,7 @@ final class SlashingCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      Path absolute = to.toAbsolutePath();
+      Path absolute = OptionFiles.writableTarget("--to", to);
       Path temporary = Files.createTempFile(absolute.getParent(), ".palisade-export", ".json");
       try (SlashingProtection protection = open(store)) {
         try (OutputStream out = Files.newOutputStream(temporary)) {
@@ -85,13 +88,42 @@ final class SlashingCommand implements Runnable {
     @Option(names = "--from", required = true, description = "Interchange file to import")
     Path from;
 
+    @Option(
+        names = "--accept-conflicts",
+        description = "Import even when the file holds slashable pairs (within itself or against the database)."
+            + " Watermarks only go up, so protection stays; but a key was used elsewhere: find out where first.")
+    boolean acceptConflicts;
+
     @Override
     public Integer call() throws IOException, InterchangeException {
-      try (SlashingProtection protection = open(store);
-          InputStream in = Files.newInputStream(from)) {
-        protection.importInterchange(in);
+      byte[] document = OptionFiles.read("--from", from, 64L << 20);
+      PrintWriter out = spec.commandLine().getOut();
+      try (SlashingProtection protection = open(store)) {
+        List<dev.palisade.eth2.BlsPublicKey> keys = InterchangeAudit.keys(document); // a bad file changes nothing
+        // the database belongs to one network (--network): a file of another network is refused
+        store.resolveNetwork().genesisValidatorsRoot().ifPresent(protection::pinGenesisValidatorsRoot);
+        byte[] existing = null;
+        if (protection.genesisValidatorsRoot().isPresent() && !keys.isEmpty()) {
+          ByteArrayOutputStream export = new ByteArrayOutputStream();
+          protection.exportInterchange(export, keys);
+          existing = export.toByteArray();
+        }
+        InterchangeAudit.Report report = InterchangeAudit.compare(document, existing);
+        out.printf("%s: %d validator(s), %d record(s): %d new, %d already present; %d slashable pair(s)%n",
+            from, keys.size(), report.records(), report.added(), report.alreadyPresent(), report.conflicts().size());
+        report.conflicts().stream().limit(5).forEach(pair -> out.println("  " + pair));
+        if (report.conflicts().size() > 5) {
+          out.printf("  … and %d more%n", report.conflicts().size() - 5);
+        }
+        if (!report.conflicts().isEmpty() && !acceptConflicts) {
+          out.flush();
+          spec.commandLine().getErr().println("palisade: the file holds slashable pairs: nothing was imported;"
+              + " rerun with --accept-conflicts to import it anyway (watermarks only go up)");
+          return 1;
+        }
+        protection.importInterchange(new ByteArrayInputStream(document));
       }
-      spec.commandLine().getOut().println("Imported slashing protection history from " + from);
+      out.println("Imported slashing protection history from " + from);
       return 0;
     }
   }

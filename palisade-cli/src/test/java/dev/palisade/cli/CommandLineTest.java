@@ -71,6 +71,79 @@ class CommandLineTest {
   }
 
   @Test
+  void aMistypedConfigKeyStopsTheStartNamingTheOption() throws Exception {
+    Path config = Files.writeString(temp.resolve("typo.yaml"), "http-listen-prot: 9100\n");
+    Outcome outcome = execute(Map.of(), "run", "--config-file", config.toString(), "--data-path", temp.toString());
+    assertEquals(2, outcome.exitCode(), outcome.err());
+    assertTrue(outcome.err().contains("'http-listen-prot'") && outcome.err().contains("http-listen-port"), outcome.err());
+    assertTrue(outcome.out().isEmpty(), "nothing started: " + outcome.out());
+  }
+
+  @Test
+  void aMistypedVariableStopsTheStartNamingTheOption() {
+    Outcome outcome = execute(Map.of("PALISADE_HTTP_LISTEN_PROT", "9100"), "run", "--data-path", temp.toString());
+    assertEquals(2, outcome.exitCode(), outcome.err());
+    assertTrue(outcome.err().contains("PALISADE_HTTP_LISTEN_PROT") && outcome.err().contains("PALISADE_HTTP_LISTEN_PORT"),
+        outcome.err());
+  }
+
+  @Test
+  void secretVariablesThatAreNotOptionsAreAccepted() {
+    Outcome outcome = execute(Map.of("PALISADE_KEK_PASSPHRASE", "x", "PALISADE_JAVA_OPTS", "-Xmx1g"), "run", "--help");
+    assertEquals(0, outcome.exitCode(), outcome.err());
+  }
+
+  @Test
+  void slashingImportReportsSlashablePairsAndImportsNothingUnlessAccepted() throws Exception {
+    Path data = temp.resolve("data");
+    String gvr = "0x4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95";
+    String pubkey = "0x" + "b8".repeat(48);
+    Path first = Files.writeString(temp.resolve("first.json"), """
+        {"metadata":{"interchange_format_version":"5","genesis_validators_root":"%s"},
+         "data":[{"pubkey":"%s","signed_blocks":[],
+           "signed_attestations":[{"source_epoch":"10","target_epoch":"11","signing_root":"0x%s"}]}]}
+        """.formatted(gvr, pubkey, "11".repeat(32)));
+    assertEquals(0, execute(Map.of(), "slashing", "import", "--data-path", data.toString(), "--from", first.toString()).exitCode());
+    // a double vote against the database (target 11, another root) and a surround within the file
+    Path conflicting = Files.writeString(temp.resolve("conflicting.json"), """
+        {"metadata":{"interchange_format_version":"5","genesis_validators_root":"%s"},
+         "data":[{"pubkey":"%s","signed_blocks":[],
+           "signed_attestations":[{"source_epoch":"10","target_epoch":"11","signing_root":"0x%s"},
+                                  {"source_epoch":"3","target_epoch":"20","signing_root":"0x%s"},
+                                  {"source_epoch":"10","target_epoch":"11","signing_root":"0x%s"}]}]}
+        """.formatted(gvr, pubkey, "22".repeat(32), "33".repeat(32), "11".repeat(32)));
+    Outcome refused = execute(Map.of(), "slashing", "import", "--data-path", data.toString(), "--from", conflicting.toString());
+    assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(refused.out().contains("3 record(s): 2 new, 1 already present"), refused.out());
+    assertTrue(refused.out().contains("double vote") && refused.out().contains("surround vote"), refused.out());
+    assertTrue(refused.err().contains("nothing was imported"), refused.err());
+    Path exported = temp.resolve("after.json");
+    assertEquals(0, execute(Map.of(), "slashing", "export", "--data-path", data.toString(), "--to", exported.toString()).exitCode());
+    assertTrue(!Files.readString(exported).contains("\"20\""), "the refused file left no record");
+
+    Outcome accepted = execute(Map.of(), "slashing", "import", "--data-path", data.toString(), "--from",
+        conflicting.toString(), "--accept-conflicts");
+    assertEquals(0, accepted.exitCode(), accepted.err());
+  }
+
+  @Test
+  void fileErrorsNameTheOptionThePathAndWhy() {
+    Path missing = temp.resolve("missing.json");
+    Outcome from = execute(Map.of(), "slashing", "import", "--data-path", temp.toString(), "--from", missing.toString());
+    assertEquals(1, from.exitCode());
+    assertTrue(from.err().contains("cannot read --from " + missing + ": no such file"), from.err());
+    Path nowhere = temp.resolve("no-such-dir").resolve("out.json");
+    Outcome to = execute(Map.of(), "slashing", "export", "--data-path", temp.toString(), "--to", nowhere.toString());
+    assertEquals(1, to.exitCode());
+    assertTrue(to.err().contains("cannot write --to " + nowhere + ": no such directory"), to.err());
+    Outcome password = execute(Map.of(), "run", "--data-path", temp.toString(), "--keystores-path", temp.toString(),
+        "--keystores-password-file", missing.toString(), "--http-listen-port", "0");
+    assertEquals(1, password.exitCode());
+    assertTrue(password.err().contains("cannot read --keystores-password-file " + missing + ": no such file"), password.err());
+    assertTrue(!password.out().contains("listening"), "refused before starting: " + password.out());
+  }
+
+  @Test
   void slashingImportRefusesAnInvalidFileAndRoundTripsAValidOne() throws Exception {
     Path data = temp.resolve("data");
     Path bad = Files.writeString(temp.resolve("bad.json"), "{\"metadata\": 5}");

@@ -1,6 +1,5 @@
 package dev.palisade.eth2;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -68,9 +67,9 @@ public enum Fork {
     if (name == null) {
       return Optional.empty();
     }
-    String upper = name.trim().toUpperCase(Locale.ROOT);
+    // exact apart from case: a NUL, whitespace or other control character makes it another word
     for (Fork fork : values()) {
-      if (fork.name().equals(upper)) {
+      if (fork.name().equalsIgnoreCase(name)) {
         return Optional.of(fork);
       }
     }

@@ -159,7 +159,7 @@ public final class SigningRequestDecoder {
   /** {@code {version, data: AggregateAndProof}}, or the legacy shape without the wrapper. */
   private static SigningRequest aggregateAndProofV2(ForkInfo fork, Bytes32 claim, JsonFields payload) {
     boolean wrapped = payload.has("data") && !payload.has("aggregator_index");
-    Optional<Fork> version = version(payload, false);
+    Optional<Fork> version = version(payload, wrapped); // {version, data} needs both
     JsonFields message = wrapped ? payload.object("data") : payload;
     return new AggregateAndProofRequest(
         SigningType.AGGREGATE_AND_PROOF_V2, fork, claim, version, ContainerJson.aggregateAndProof(message));

@@ -1,6 +1,5 @@
 package dev.palisade.eth2.signing;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The Web3Signer eth2 signing types, each with the JSON key that carries its message. */
@@ -42,9 +41,9 @@ public enum SigningType {
     if (name == null) {
       return Optional.empty();
     }
-    String upper = name.trim().toUpperCase(Locale.ROOT);
+    // exact apart from case: a NUL, whitespace or other control character makes it another word
     for (SigningType type : values()) {
-      if (type.name().equals(upper)) {
+      if (type.name().equalsIgnoreCase(name)) {
         return Optional.of(type);
       }
     }

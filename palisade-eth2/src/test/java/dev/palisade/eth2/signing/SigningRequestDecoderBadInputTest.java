@@ -24,6 +24,8 @@ class SigningRequestDecoderBadInputTest {
       "{\"type\":\"ATTESTATION\"," + FORK_INFO + ",\"attestation\":{\"slot\":\"32\",\"index\":\"0\",\"beacon_block_root\":\"BBR\","
           + "\"source\":{\"epoch\":SOURCE,\"root\":\"" + ROOT + "\"},\"target\":{\"epoch\":\"1\",\"root\":\"" + ROOT + "\"}}}";
 
+  private static final String AGGREGATE = "{\"aggregator_index\":\"1\",\"aggregate\":{\"aggregation_bits\":\"0x01\",\"data\":{\"slot\":\"32\",\"index\":\"0\",\"beacon_block_root\":\"" + ROOT + "\",\"source\":{\"epoch\":\"0\",\"root\":\"" + ROOT + "\"},\"target\":{\"epoch\":\"1\",\"root\":\"" + ROOT + "\"}},\"signature\":\"" + SIG + "\"},\"selection_proof\":\"" + SIG + "\"}";
+
   private final SigningRequestDecoder decoder = new SigningRequestDecoder();
 
   private static String attestation(String sourceEpoch) {
@@ -42,6 +44,16 @@ class SigningRequestDecoderBadInputTest {
         Arguments.of("missing type", "{" + FORK_INFO + "}", "type"),
         Arguments.of("type is a number", "{\"type\":7}", "type"),
         Arguments.of("unknown type", "{\"type\":\"BLOB_SIDECAR\"}", "type"),
+        Arguments.of("type with a trailing NUL", attestation("\"0\"").replace("ATTESTATION", "ATTESTATION\\u0000"), "type"),
+        Arguments.of("type with an embedded NUL", attestation("\"0\"").replace("ATTESTATION", "ATTEST\\u0000ATION"), "type"),
+        Arguments.of("type with a trailing space", attestation("\"0\"").replace("ATTESTATION", "ATTESTATION "), "type"),
+        Arguments.of("type with a leading tab", attestation("\"0\"").replace("ATTESTATION", "\\tATTESTATION"), "type"),
+        Arguments.of("AGGREGATE_AND_PROOF_V2 {version, data} without version",
+            "{\"type\":\"AGGREGATE_AND_PROOF_V2\"," + FORK_INFO + ",\"aggregate_and_proof\":{\"data\":" + AGGREGATE + "}}",
+            "aggregate_and_proof.version"),
+        Arguments.of("fork version with a NUL",
+            "{\"type\":\"AGGREGATE_AND_PROOF_V2\"," + FORK_INFO + ",\"aggregate_and_proof\":{\"version\":\"ELECTRA\\u0000\",\"data\":" + AGGREGATE + "}}",
+            "aggregate_and_proof.version"),
         Arguments.of("missing fork_info", "{\"type\":\"RANDAO_REVEAL\",\"randao_reveal\":{\"epoch\":\"1\"}}", "fork_info"),
         Arguments.of("fork_info not an object", "{\"type\":\"RANDAO_REVEAL\",\"fork_info\":\"x\",\"randao_reveal\":{\"epoch\":\"1\"}}", "fork_info"),
         Arguments.of("missing payload", "{\"type\":\"ATTESTATION\"," + FORK_INFO + "}", "attestation"),
