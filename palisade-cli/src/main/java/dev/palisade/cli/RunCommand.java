@@ -35,6 +35,14 @@ final class RunCommand implements Callable<Integer> {
   @Mixin KekOptions kek;
 
   @Option(
+      names = "--key-load-failures-tolerated",
+      defaultValue = "false",
+      arity = "1",
+      description = "Report UP in /healthcheck even when some configured keystores or sealed keys failed to"
+          + " load (they are counted there either way). Default: ${DEFAULT-VALUE}")
+  boolean keyLoadFailuresTolerated;
+
+  @Option(
       names = "--operator-kek-passphrase-file",
       paramLabel = "OPERATOR=FILE",
       description = "Also hold OPERATOR's own key-wrapping key <data-path>/kek-OPERATOR.sealed (created on its"
@@ -187,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
       printSealedKeys(out, node);
       long started = System.nanoTime();
       KeystoreDirectoryLoader.Result result = keystores.get().load();
-      int added = node.addKeys(result.secretKeys());
+      int added = node.addKeys(result.secretKeys(), result.errors().size(), keyLoadFailuresTolerated);
       out.printf(
           "Loaded %d key(s) from %s in %.1f s%s%n",
           added,
@@ -196,9 +204,9 @@ final class RunCommand implements Callable<Integer> {
           result.errors().isEmpty() ? "" : "; " + result.errors().size() + " keystore(s) failed:");
       result.errors().forEach(error -> out.printf("  %s: %s%n", error.fileName(), error.reason()));
     } else if (printSealedKeys(out, node)) {
-      node.addKeys(List.of());
+      node.addKeys(List.of(), 0, keyLoadFailuresTolerated);
     } else {
-      node.addKeys(List.of());
+      node.addKeys(List.of(), 0, keyLoadFailuresTolerated);
       out.println(
           "Holding no keys. Add EIP-2335 keystores with --keystores-path DIR and"
               + " --keystores-password-file FILE (or --keystores-passwords-path DIR).");

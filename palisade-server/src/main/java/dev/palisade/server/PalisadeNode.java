@@ -15,6 +15,7 @@ import dev.palisade.server.access.LoopbackOnly;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.keys.OperatorKeks;
+import dev.palisade.server.logging.RefusalLog;
 import dev.palisade.vault.keys.LoadSummary;
 import java.time.Instant;
 import dev.palisade.server.signing.SigningException;
@@ -74,6 +75,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final SlashingProtection slashing;
   private final AccessControl access;
   private final KeyRegistry registry;
+  private volatile KeyLoadStatus keyLoadStatus = new KeyLoadStatus(0, false);
   private final OperatorKeks keks;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
@@ -121,7 +123,7 @@ public final class PalisadeNode implements AutoCloseable {
               access.authorizer(),
               policies(),
               keysLoaded::get,
-              SigningListener.all(metrics, auditing));
+              SigningListener.all(metrics, auditing, RefusalLog.standard()));
       metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> loadedKeyCount());
       metrics.bindVaultHealth(this::vaultUp);
       if (slashing != null) {
@@ -133,7 +135,7 @@ public final class PalisadeNode implements AutoCloseable {
               new PalisadeServer.Services(
                   signing,
                   access,
-                  vault::publicKeys,
+                  this::readyKeys,
                   healthChecks(),
                   metrics,
                   reason -> {
@@ -159,6 +161,17 @@ public final class PalisadeNode implements AutoCloseable {
       return List.of(context -> PolicyDecision.ALLOW);
     }
     return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()));
+  }
+
+  /**
+   * The keys to list: refused (503) until loading finished, so a client that fetches the list once
+   * at start never sees an empty or partial one.
+   */
+  private Collection<BlsPublicKey> readyKeys() {
+    if (!keysLoaded.get()) {
+      throw new SigningException.Unavailable("keys are still loading; try again shortly");
+    }
+    return vault.publicKeys();
   }
 
   /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */
@@ -189,8 +202,11 @@ public final class PalisadeNode implements AutoCloseable {
     }
     checks.add(
         () -> {
-          Map<String, Object> data = Map.of("keys-loaded", loadedKeyCount());
-          return keysLoaded.get()
+          KeyLoadStatus status = keyLoadStatus;
+          Map<String, Object> data = Map.of(
+              "keys-loaded", loadedKeyCount(), "keys-failed", status.failed(),
+              "failures-tolerated", status.tolerated());
+          return keysLoaded.get() && (status.failed() == 0 || status.tolerated())
               ? HealthCheck.Result.up("keys-check", data)
               : HealthCheck.Result.down("keys-check", data);
         });
@@ -257,6 +273,7 @@ public final class PalisadeNode implements AutoCloseable {
       }
       List<LoadSummary.Failure> failures = new ArrayList<>();
       summaries.forEach(summary -> failures.addAll(summary.failures()));
+      keyLoadStatus = new KeyLoadStatus(keyLoadStatus.failed() + failures.size(), keyLoadStatus.tolerated());
       return Optional.of(new LoadSummary(
           summaries.stream().mapToInt(LoadSummary::loaded).sum(),
           summaries.stream().mapToInt(LoadSummary::alreadyHeld).sum(),
@@ -273,10 +290,23 @@ public final class PalisadeNode implements AutoCloseable {
    * KeyRegistry#loadReadOnly}); then the node is ready. Returns how many distinct keys were added.
    */
   public int addKeys(Collection<BlsSecretKey> keys) {
+    return addKeys(keys, 0, false);
+  }
+
+  /**
+   * As {@link #addKeys(Collection)}, saying how many configured keystores failed to load: then
+   * {@code /healthcheck} is DOWN (503) unless {@code tolerateFailures}, so a node that lost some
+   * of its validators says so.
+   */
+  public int addKeys(Collection<BlsSecretKey> keys, int failedKeystores, boolean tolerateFailures) {
     int added = registry.loadReadOnly(keys, AccessControl.DEFAULT_OPERATOR);
+    keyLoadStatus = new KeyLoadStatus(keyLoadStatus.failed() + failedKeystores, tolerateFailures);
     keysLoaded.set(true);
     return added;
   }
+
+  /** Keys that did not load (keystores and sealed keys), and whether the operator accepts that. */
+  private record KeyLoadStatus(int failed, boolean tolerated) {}
 
   /** The audit row of a key lifecycle event, written before the API answers. */
   private void recordLifecycle(Actor actor, BlsPublicKey key, String event, String detail) {

@@ -115,6 +115,9 @@ public final class PalisadeServer implements AutoCloseable {
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
     router.get("/healthcheck").handler(routes::healthcheck);
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
+    // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
+    router.errorHandler(404, ErrorResponses::handleRouterFailure);
+    router.errorHandler(405, ErrorResponses::handleRouterFailure);
     try {
       HttpServer server = listen(vertx, router, config.host(), config.port(), config);
       HttpServer metricsServer = null;
