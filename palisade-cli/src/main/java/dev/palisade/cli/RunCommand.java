@@ -29,6 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Start the signer: the Web3Signer-compatible eth2 HTTP API on --http-listen-port.")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin LoggingOptions logging;
 
   @Mixin StoreOptions store;
 
@@ -137,6 +138,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    logging.apply();
     PrintWriter out = spec.commandLine().getOut();
     Network network = store.resolveNetwork();
     Optional<NodeConfig.KeystoreSource> keystores = keystoreSource();

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
       "directory; only --allowed-user may connect). Point the server at --socket to use it."
     })
 final class VaultCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin LoggingOptions logging;
+
   @Option(names = "--socket", required = true, description = "Socket file to listen on")
   Path socket;
 
@@ -74,6 +76,7 @@ final class VaultCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    logging.apply();
     VaultProcess.Config config =
         new VaultProcess.Config(
             socket, network, dataPath, allowedUser, sealedKeys, operator, databaseFile, kekFile,
