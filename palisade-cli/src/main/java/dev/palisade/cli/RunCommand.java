@@ -213,6 +213,9 @@ final class RunCommand implements Callable<Integer> {
           "Holding no keys. Add EIP-2335 keystores with --keystores-path DIR and"
               + " --keystores-password-file FILE (or --keystores-passwords-path DIR).");
     }
+    if (vaultSocket == null) {
+      reloadOnHangup(node);
+    }
     out.printf("Ready: %d key(s); sign at POST /api/v1/eth2/sign/{pubkey}%n", node.loadedKeys().size());
     out.flush();
     try {
@@ -221,6 +224,21 @@ final class RunCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /** SIGHUP (systemctl reload) reloads keys, as POST /reload does, off the signal thread. */
+  private static void reloadOnHangup(PalisadeNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> new Thread(() -> {
+        try {
+          node.reload();
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn("reload on SIGHUP failed: {}", e.getMessage());
+        }
+      }, "palisade-reload").start());
+    } catch (IllegalArgumentException e) {
+      // no SIGHUP on this platform: POST /reload still works
+    }
   }
 
   /** Loads the sealed keys (when a KEK is configured) and says so; false if there were none. */

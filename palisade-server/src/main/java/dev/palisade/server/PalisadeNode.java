@@ -75,6 +75,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final SlashingProtection slashing;
   private final AccessControl access;
   private final KeyRegistry registry;
+  private final NodeConfig config;
   private volatile KeyLoadStatus keyLoadStatus = new KeyLoadStatus(0, false);
   private final OperatorKeks keks;
   private final AuditLog auditLog;
@@ -82,6 +83,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final PalisadeServer server;
 
   private PalisadeNode(NodeConfig config) {
+    this.config = config;
     if (config.vaultSocket().isPresent()) {
       this.inProcessVault = null;
       this.vault = new RemoteVault(config.vaultSocket().get());
@@ -142,7 +144,7 @@ public final class PalisadeNode implements AutoCloseable {
                     metrics.unauthenticated();
                     auditing.unauthenticated(reason);
                   },
-                  new AdminApi(access, auditLog),
+                  new AdminApi(access, auditLog, this::reload),
                   new KeymanagerApi(access, registry, slashing)));
     } catch (RuntimeException e) {
       closeResources();
@@ -335,6 +337,33 @@ public final class PalisadeNode implements AutoCloseable {
 
   public java.util.Set<BlsPublicKey> loadedKeys() {
     return vault.publicKeys();
+  }
+
+  /**
+   * Picks up keystores added to or removed from {@code --keystores-path} and sealed keys imported
+   * or deleted elsewhere ({@code POST /reload}, SIGHUP). One reload at a time.
+   */
+  public synchronized KeyRegistry.ReloadSummary reload() {
+    if (inProcessVault == null) {
+      throw new SigningException.Unavailable("keys are held by the vault process: reload it there");
+    }
+    try {
+      Optional<Collection<BlsSecretKey>> fromDisk = Optional.empty();
+      int failedFiles = 0;
+      if (config.keystores().isPresent()) {
+        var result = config.keystores().get().load();
+        failedFiles = result.errors().size();
+        result.errors().forEach(error -> LOG.warn("reload: keystore {} failed: {}", error.fileName(), error.reason()));
+        fromDisk = Optional.of(result.secretKeys());
+      }
+      KeyRegistry.ReloadSummary summary = registry.reload(fromDisk, AccessControl.DEFAULT_OPERATOR);
+      return new KeyRegistry.ReloadSummary(summary.added(), summary.removed(), summary.failed() + failedFiles);
+    } catch (IOException e) {
+      throw new SigningException.Unavailable("cannot read --keystores-path: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SigningException.Unavailable("reload interrupted");
+    }
   }
 
   /** The one way keys come in and leave. */

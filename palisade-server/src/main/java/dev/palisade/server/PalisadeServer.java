@@ -114,6 +114,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.delete("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
     router.get("/healthcheck").handler(routes::healthcheck);
+    router.post("/reload").handler(ctx -> routes.admin(ctx, 200, admin::reload));
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);

@@ -23,6 +23,7 @@ import dev.palisade.auth.Scope;
 import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
+import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.signing.SigningException;
 import java.time.Instant;
 import java.util.HashSet;
@@ -46,10 +47,24 @@ public final class AdminApi {
 
   private final AccessControl access;
   private final AuditLog auditLog;
+  private final java.util.function.Supplier<KeyRegistry.ReloadSummary> reload;
 
-  public AdminApi(AccessControl access, AuditLog auditLog) {
+  public AdminApi(AccessControl access, AuditLog auditLog, java.util.function.Supplier<KeyRegistry.ReloadSummary> reload) {
     this.access = access;
     this.auditLog = auditLog;
+    this.reload = reload;
+  }
+
+  /**
+   * {@code POST /reload}: syncs the node's keys with its keystore directory and the sealed keys in
+   * the database. Node-wide but harmless (it changes no owner and no history), so any operator's
+   * administrator may ask for it.
+   */
+  public ObjectNode reload(Identity caller) {
+    requireAdmin(caller);
+    KeyRegistry.ReloadSummary summary = reload.get();
+    return JSON.createObjectNode().put("added", summary.added()).put("removed", summary.removed())
+        .put("failed", summary.failed());
   }
 
   private void requireAdmin(Identity caller) {

@@ -155,6 +155,57 @@ public final class KeyRegistry {
     return elsewhere;
   }
 
+  // ------------------------------------------------------------------ reload
+
+  /** What a reload changed. */
+  public record ReloadSummary(int added, int removed, int failed) {}
+
+  /**
+   * Brings the vault in line with the keystore directory ({@code fromDisk}, when keystores are
+   * configured; the caller hands over the secrets) and with the sealed keys in the database: new
+   * keys are added, keys whose file or sealed record is gone are removed. In-flight requests are
+   * unaffected: a removed key's request fails exactly like after a Keymanager delete.
+   */
+  public synchronized ReloadSummary reload(Optional<Collection<BlsSecretKey>> fromDisk, OperatorId diskOperator)
+      throws InterruptedException {
+    requireInProcessVault();
+    int before = inProcess.publicKeys().size();
+    int removed = 0;
+    if (fromDisk.isPresent()) {
+      Set<BlsPublicKey> onDisk = new HashSet<>();
+      List<BlsSecretKey> fresh = new ArrayList<>();
+      for (BlsSecretKey key : fromDisk.get()) {
+        if (onDisk.add(key.publicKey()) && !inProcess.holds(key.publicKey())) {
+          fresh.add(key);
+        } else {
+          key.close();
+        }
+      }
+      loadReadOnly(fresh, diskOperator);
+      for (BlsPublicKey key : List.copyOf(readOnly)) {
+        if (!onDisk.contains(key) && inProcess.remove(key)) {
+          readOnly.remove(key);
+          removed++;
+        }
+      }
+    }
+    int failed = loadSealed().stream().mapToInt(summary -> summary.failures().size()).sum();
+    if (keks.durable()) {
+      Set<BlsPublicKey> sealed = new HashSet<>();
+      for (SealedKeys operatorKeys : keks.all()) {
+        sealed.addAll(operatorKeys.store().publicKeys(operatorKeys.operator()));
+      }
+      for (BlsPublicKey key : inProcess.publicKeys()) {
+        if (!readOnly.contains(key) && !sealed.contains(key) && inProcess.remove(key)) {
+          removed++; // deleted with the CLI or on another instance
+        }
+      }
+    }
+    int added = inProcess.publicKeys().size() - before + removed;
+    LOG.info("reload: {} key(s) added, {} removed, {} failed to open", added, removed, failed);
+    return new ReloadSummary(added, removed, failed);
+  }
+
   // ------------------------------------------------------------------ Keymanager API
 
   /**
