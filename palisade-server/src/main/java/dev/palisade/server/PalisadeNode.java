@@ -316,6 +316,11 @@ public final class PalisadeNode implements AutoCloseable {
         null, null, AuditDecision.CHANGED, detail));
   }
 
+  /** Every route of the API listener, as "METHOD /path/{param}". */
+  public List<String> apiRoutes() {
+    return server.routes();
+  }
+
   public int port() {
     return server.port();
   }

@@ -59,9 +59,12 @@ public final class PalisadeServer implements AutoCloseable {
   private final ThreadPoolExecutor signingPool;
   private final HttpServer httpServer;
   private final HttpServer metricsServer;
+  private final List<String> routes;
 
   private PalisadeServer(
-      Vertx vertx, ThreadPoolExecutor signingPool, HttpServer httpServer, HttpServer metricsServer) {
+      Vertx vertx, ThreadPoolExecutor signingPool, HttpServer httpServer, HttpServer metricsServer,
+      List<String> routes) {
+    this.routes = routes;
     this.vertx = vertx;
     this.signingPool = signingPool;
     this.httpServer = httpServer;
@@ -78,6 +81,20 @@ public final class PalisadeServer implements AutoCloseable {
       Consumer<String> unauthenticatedListener,
       AdminApi admin,
       KeymanagerApi keymanager) {}
+
+  /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
+  private static byte[] openApiDocument() {
+    try (var in = PalisadeServer.class.getResourceAsStream("/openapi.json")) {
+      return in.readAllBytes();
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi.json is missing from the build", e);
+    }
+  }
+
+  /** Every route of the API listener as "METHOD /path/{param}" (for the OpenAPI test). */
+  public List<String> routes() {
+    return routes;
+  }
 
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
@@ -115,6 +132,9 @@ public final class PalisadeServer implements AutoCloseable {
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
     router.get("/healthcheck").handler(routes::healthcheck);
     router.post("/reload").handler(ctx -> routes.admin(ctx, 200, admin::reload));
+    byte[] openApi = openApiDocument();
+    router.get("/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
     router.route().failureHandler(ErrorResponses::handleRouterFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);
@@ -134,7 +154,12 @@ public final class PalisadeServer implements AutoCloseable {
         metricsRouter.route().failureHandler(ErrorResponses::handleRouterFailure);
         metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort(), null);
       }
-      return new PalisadeServer(vertx, pool, server, metricsServer);
+      List<String> described = router.getRoutes().stream()
+          .filter(route -> route.getPath() != null && route.methods() != null)
+          .flatMap(route -> route.methods().stream()
+              .map(method -> method.name() + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}")))
+          .distinct().sorted().toList();
+      return new PalisadeServer(vertx, pool, server, metricsServer, described);
     } catch (RuntimeException e) {
       pool.shutdownNow();
       vertx.close();
