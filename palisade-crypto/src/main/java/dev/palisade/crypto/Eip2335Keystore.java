@@ -240,8 +240,13 @@ public final class Eip2335Keystore {
    *     {@code INVALID_SECRET} or {@code PUBKEY_MISMATCH} otherwise
    */
   public BlsSecretKey decrypt(String password) throws KeystoreException {
+    return decrypt(password, KdfLimiter.shared());
+  }
+
+  /** {@link #decrypt(String)} with the key derivation admitted by {@code limiter}. */
+  public BlsSecretKey decrypt(String password, KdfLimiter limiter) throws KeystoreException {
     BlsSecretKey key;
-    try (SecretBytes secret = decryptSecret(password)) {
+    try (SecretBytes secret = decryptSecret(password, limiter)) {
       key = BlsSecretKey.fromBytes(secret);
     } catch (IllegalArgumentException e) {
       throw new KeystoreException(INVALID_SECRET, "decrypted secret is not a valid BLS secret key");
@@ -258,9 +263,13 @@ public final class Eip2335Keystore {
 
   /** Decrypts the raw 32-byte secret without validating it. The caller must close the result. */
   public SecretBytes decryptSecret(String password) throws KeystoreException {
+    return decryptSecret(password, KdfLimiter.shared());
+  }
+
+  private SecretBytes decryptSecret(String password, KdfLimiter limiter) throws KeystoreException {
     byte[] dk = null;
     try (KeystorePassword normalized = KeystorePassword.normalize(password)) {
-      dk = KeyDerivation.deriveKey(kdf, normalized);
+      dk = limiter.run(kdf, () -> KeyDerivation.deriveKey(kdf, normalized));
       if (!MessageDigest.isEqual(checksum(dk, ciphertext), checksum)) {
         throw new KeystoreException(WRONG_PASSWORD, "wrong password (checksum mismatch)");
       }
@@ -309,7 +318,7 @@ public final class Eip2335Keystore {
     byte[] dk = null;
     try (KeystorePassword normalized = KeystorePassword.normalize(password);
         SecretBytes secret = key.exportSecret()) {
-      dk = KeyDerivation.deriveKey(kdf, normalized);
+      dk = KdfLimiter.shared().run(kdf, () -> KeyDerivation.deriveKey(kdf, normalized));
       byte[] ciphertext = aes128Ctr(Cipher.ENCRYPT_MODE, dk, iv, secret.array());
       return new Eip2335Keystore(
           kdf,

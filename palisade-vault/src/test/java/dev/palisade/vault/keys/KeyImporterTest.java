@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.crypto.Eip2335Keystore;
 import dev.palisade.crypto.Kdf;
+import dev.palisade.crypto.KdfLimiter;
 import dev.palisade.vault.TestKeys;
 import dev.palisade.vault.kek.KekRing;
 import dev.palisade.vault.kek.Passphrase;
@@ -80,7 +81,7 @@ class KeyImporterTest {
     Files.delete(passwords.resolve("f-no-password.txt"));
 
     List<ImportProgress> progress = new CopyOnWriteArrayList<>();
-    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, 512L << 20);
+    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, KdfLimiter.shared());
     ImportSummary summary =
         importer.importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), progress::add);
 
@@ -118,7 +119,7 @@ class KeyImporterTest {
   void reimportingReportsDuplicatesAndChangesNothing() throws Exception {
     writeKeystore(keystores, passwords, "a", keys.get(0), "pa", cheapPbkdf2());
     writeKeystore(keystores, passwords, "b", keys.get(1), "pb", cheapPbkdf2());
-    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, 512L << 20);
+    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, KdfLimiter.shared());
     importer.importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
     var before = store.list(OPERATOR);
     ImportSummary again =
