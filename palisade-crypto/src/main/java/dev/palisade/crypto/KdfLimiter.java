@@ -73,7 +73,7 @@ public final class KdfLimiter {
       throw new KeystoreException(
           KeystoreException.Kind.RESOURCE_LIMIT,
           kdf + " needs " + mib(bytes) + " MiB but the decryption memory budget is "
-              + mib(budgetBytes) + " MiB (a quarter of the max heap); raise -Xmx");
+              + mib(budgetBytes) + " MiB (a quarter of the heap by default: -Xmx raises it)");
     }
     Object ticket = new Object();
     lock.lock();

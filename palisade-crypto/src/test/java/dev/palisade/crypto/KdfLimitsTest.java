@@ -130,7 +130,7 @@ class KdfLimitsTest {
     assertEquals(KeystoreException.Kind.RESOURCE_LIMIT, e.kind());
     assertEquals(
         "Scrypt[n=1024, r=8, p=1] needs 3 MiB but the decryption memory budget is 1 MiB"
-            + " (a quarter of the max heap); raise -Xmx",
+            + " (a quarter of the heap by default: -Xmx raises it)",
         e.getMessage());
   }
 

@@ -138,10 +138,11 @@ public final class KeyImporter {
     try (BlsSecretKey key = keystore.decrypt(password, limiter)) {
       sealed = KeySealer.seal(key, operator, kek);
     } catch (KeystoreException e) {
-      ImportSummary.Reason reason =
-          e.kind() == KeystoreException.Kind.WRONG_PASSWORD
-              ? ImportSummary.Reason.WRONG_PASSWORD
-              : ImportSummary.Reason.INVALID_KEYSTORE;
+      ImportSummary.Reason reason = switch (e.kind()) {
+        case WRONG_PASSWORD -> ImportSummary.Reason.WRONG_PASSWORD;
+        case RESOURCE_LIMIT -> ImportSummary.Reason.RESOURCE_LIMIT;
+        default -> ImportSummary.Reason.INVALID_KEYSTORE;
+      };
       return failed(file, reason, e.getMessage());
     } catch (SealedKeyException e) {
       return failed(file, ImportSummary.Reason.SEALING_FAILED, e.getMessage());

@@ -116,6 +116,29 @@ class KeyImporterTest {
   }
 
   @Test
+  void keystoresOverTheKdfLimitsOrTheMemoryBudgetFailAloneAndStoreNothing() throws Exception {
+    writeKeystore(keystores, passwords, "a-scrypt", keys.get(0), "pa", cheapScrypt());
+    writeKeystore(keystores, passwords, "b-pbkdf2", keys.get(1), "pb", cheapPbkdf2());
+    writeKeystore(keystores, passwords, "c-1gib", keys.get(2), "pc", cheapScrypt());
+    Path oneGib = keystores.resolve("c-1gib.json");
+    Files.writeString(oneGib, Files.readString(oneGib).replace("\"n\" : 1024", "\"n\" : 1048576"));
+
+    KdfLimiter tooSmallForScrypt = new KdfLimiter(1 << 20, java.time.Duration.ofSeconds(5));
+    ImportSummary summary = new KeyImporter(store, kek, OPERATOR, 2, tooSmallForScrypt)
+        .importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
+
+    assertEquals(List.of(keys.get(1).publicKey()),
+        summary.imported().stream().map(ImportSummary.Imported::publicKey).toList());
+    assertEquals(ImportSummary.Reason.RESOURCE_LIMIT, summary.failures().get(0).reason());
+    assertTrue(summary.failures().get(0).message().contains("decryption memory budget is 1 MiB"),
+        summary.failures().get(0).message());
+    assertEquals(ImportSummary.Reason.INVALID_KEYSTORE, summary.failures().get(1).reason());
+    assertTrue(summary.failures().get(1).message().contains("exceeds the limit of 268435456 bytes (256 MiB)"),
+        summary.failures().get(1).message());
+    assertEquals(1, store.count(OPERATOR));
+  }
+
+  @Test
   void reimportingReportsDuplicatesAndChangesNothing() throws Exception {
     writeKeystore(keystores, passwords, "a", keys.get(0), "pa", cheapPbkdf2());
     writeKeystore(keystores, passwords, "b", keys.get(1), "pb", cheapPbkdf2());
