@@ -59,12 +59,12 @@ public final class FileWatermarkStore implements WatermarkStore {
   }
 
   private FileWatermarkStore(
-      Path file, FileChannel channel, FileLock lock, Map<BlsPublicKey, Watermark> loaded) throws IOException {
+      Path file, FileChannel channel, FileLock lock, Map<BlsPublicKey, Watermark> loaded, long length) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
     this.loaded = loaded;
-    this.length = channel.size();
+    this.length = length;
   }
 
   /** Opens (or creates, mode 0600) the watermark file in {@code dataDir}, replays and compacts it. */
@@ -104,9 +104,10 @@ public final class FileWatermarkStore implements WatermarkStore {
           state = replay.state();
         }
         WatermarkLog.compact(dataDir, file, state);
+        long length = Files.size(file);
         FileChannel channel = appendChannel.apply(
             FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
-        return new FileWatermarkStore(file, channel, lock, state);
+        return new FileWatermarkStore(file, channel, lock, state, length);
       } catch (IOException | RuntimeException e) {
         lock.release();
         lockChannel.close();
