@@ -13,8 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * unrelated threads with OutOfMemoryError.
  *
  * <p>Admission is first come, first served: a large job at the head is not starved by small ones
- * behind it. A job larger than the whole budget is refused at once; a job that waits longer than
- * the maximum wait is refused too. Both refusals are {@link KeystoreException.Kind#RESOURCE_LIMIT}.
+ * behind it. A job larger than the whole budget is refused at once. A waiting job is refused when
+ * no derivation has finished for the maximum wait: the clock restarts whenever one finishes, so a
+ * long but moving queue (bulk loading thousands of keystores on many threads) never fails, while a
+ * stuck one fails clearly. Both refusals are {@link KeystoreException.Kind#RESOURCE_LIMIT}; since
+ * each derivation is bounded by the {@link Kdf} limits, so is every wait.
  */
 public final class KdfLimiter {
   private static final long MIB = 1 << 20;
@@ -32,6 +35,7 @@ public final class KdfLimiter {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private long inUseBytes;
   private long peakBytes;
+  private long finished; // derivations completed: progress for waiters
 
   /** Work run under an admission; it may throw what a decryption throws. */
   @FunctionalInterface
@@ -80,13 +84,18 @@ public final class KdfLimiter {
     try {
       queue.addLast(ticket);
       long remaining = maxWaitNanos;
+      long seen = finished;
       while (queue.peekFirst() != ticket || inUseBytes + bytes > budgetBytes) {
+        if (finished != seen) {
+          seen = finished;
+          remaining = maxWaitNanos;
+        }
         if (remaining <= 0) {
           throw new KeystoreException(
               KeystoreException.Kind.RESOURCE_LIMIT,
-              "waited " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
-                  + " ms for decryption memory (" + mib(inUseBytes) + " of " + mib(budgetBytes)
-                  + " MiB in use, " + (queue.size() - 1) + " waiting); try again later");
+              "no decryption finished in " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
+                  + " ms while waiting for decryption memory (" + mib(inUseBytes) + " of "
+                  + mib(budgetBytes) + " MiB in use, " + (queue.size() - 1) + " waiting); try again later");
         }
         try {
           remaining = changed.awaitNanos(remaining);
@@ -109,6 +118,7 @@ public final class KdfLimiter {
     lock.lock();
     try {
       inUseBytes -= bytes;
+      finished++;
       changed.signalAll();
     } finally {
       lock.unlock();

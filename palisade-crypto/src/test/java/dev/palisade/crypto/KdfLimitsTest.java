@@ -135,6 +135,30 @@ class KdfLimitsTest {
   }
 
   @Test
+  void aLongButMovingQueueNeverTimesOut() throws Exception {
+    Kdf kdf = cheapScrypt(4).kdf();
+    KdfLimiter oneAtATime = new KdfLimiter(kdf.memoryBytes(), Duration.ofMillis(300));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    long started = System.nanoTime();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        futures.add(pool.submit(() -> oneAtATime.run(kdf, () -> {
+          pause(50);
+          return null;
+        })));
+      }
+      for (Future<?> future : futures) {
+        future.get(1, TimeUnit.MINUTES); // throws if any job was refused
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(millis >= 16 * 50, "serialised, and far longer than the 300 ms wait: " + millis + " ms");
+  }
+
+  @Test
   void aJobThatWaitsTooLongFailsClearly() throws Exception {
     Eip2335Keystore keystore = cheapScrypt(3);
     KdfLimiter oneAtATime =
@@ -160,7 +184,8 @@ class KdfLimitsTest {
       KeystoreException e =
           assertThrows(KeystoreException.class, () -> keystore.decrypt("pw", oneAtATime));
       assertEquals(KeystoreException.Kind.RESOURCE_LIMIT, e.kind());
-      assertTrue(e.getMessage().startsWith("waited 200 ms for decryption memory (3 of 3 MiB in use"),
+      assertTrue(e.getMessage().startsWith(
+          "no decryption finished in 200 ms while waiting for decryption memory (3 of 3 MiB in use"),
           e.getMessage());
     } finally {
       release.countDown();
