@@ -8,6 +8,7 @@ import dev.palisade.vault.kek.KekRing;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -190,6 +191,7 @@ public final class VaultServer implements AutoCloseable {
             "vault connection refused: peer user {} is not the allowed user {}",
             peer == null ? "unknown" : peer.user().getName(), allowedUser.getName());
         write(channel, ERROR, utf8("peer not allowed"));
+        drainUntilClosed(connection);
         return;
       }
       while (!closed) {
@@ -211,6 +213,19 @@ public final class VaultServer implements AutoCloseable {
       }
     } catch (IOException e) {
       // truncated or stalled frame, or peer gone: drop the connection, keep serving others
+    }
+  }
+
+  /**
+   * Closing at once could fail the peer's request write (EPIPE) before it reads why it was refused,
+   * so its bytes are discarded until it closes, or until the frame timeout cuts it off.
+   */
+  private static void drainUntilClosed(ConnectionTable.Connection connection) throws IOException {
+    connection.channel.shutdownOutput();
+    connection.busy();
+    ByteBuffer discard = ByteBuffer.allocate(4096);
+    while (connection.channel.read(discard) >= 0) {
+      discard.clear();
     }
   }
 
