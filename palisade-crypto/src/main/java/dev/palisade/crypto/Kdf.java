@@ -11,6 +11,9 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
   int MIN_SALT_BYTES = 1;
   int MAX_SALT_BYTES = 1024;
 
+  /** Slack on top of scrypt's arrays (working blocks, copies of password and salt). */
+  long OVERHEAD_BYTES = 1 << 20;
+
   /** The EIP-2335 {@code crypto.kdf.function} name. */
   String function();
 
@@ -27,12 +30,22 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
     return salt;
   }
 
-  /** scrypt. EIP-2335 default: n=2^18, r=8, p=1, which needs 128*r*n = 256 MiB. */
+  /**
+   * scrypt. EIP-2335 default (staking-deposit-cli): n=2^18, r=8, p=1, which needs 128*r*n = 256 MiB.
+   * The limits are checked here, from the numbers alone, so a crafted keystore is refused before
+   * anything is allocated.
+   */
   record Scrypt(int n, int r, int p, byte[] salt) implements Kdf {
-    /** 128 * r * n may not exceed 1 GiB (n=2^20 with r=8). */
-    public static final long MAX_MEMORY_BYTES = 1L << 30;
+    /** 128 * r * n (the V array) may not exceed 256 MiB: the EIP-2335 default and no more. */
+    public static final long MAX_MEMORY_BYTES = 256L << 20;
+
+    /** 128 * r * p (the per-lane blocks) may not exceed 16 MiB; honest keystores use 1 KiB. */
+    public static final long MAX_LANE_BYTES = 16L << 20;
 
     public static final int MAX_P = 16;
+
+    /** The most one accepted derivation can need ({@link #memoryBytes()} at both limits). */
+    public static final long MAX_JOB_BYTES = MAX_MEMORY_BYTES + MAX_LANE_BYTES + OVERHEAD_BYTES;
 
     public Scrypt {
       if (n < 2 || Integer.bitCount(n) != 1) {
@@ -44,7 +57,13 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
       }
       if (128L * r * n > MAX_MEMORY_BYTES) {
         throw new IllegalArgumentException(
-            "scrypt n=" + n + ", r=" + r + " needs more than " + MAX_MEMORY_BYTES + " bytes");
+            "scrypt memory 128*r*n = " + 128L * r * n + " bytes (n=" + n + ", r=" + r
+                + ") exceeds the limit of " + MAX_MEMORY_BYTES + " bytes (256 MiB)");
+      }
+      if (128L * r * p > MAX_LANE_BYTES) {
+        throw new IllegalArgumentException(
+            "scrypt memory 128*r*p = " + 128L * r * p + " bytes (r=" + r + ", p=" + p
+                + ") exceeds the limit of " + MAX_LANE_BYTES + " bytes (16 MiB)");
       }
       salt = checkedSalt(salt);
     }
@@ -66,7 +85,7 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
     @Override
     public long memoryBytes() {
       // The V array (128*r*n) plus the per-lane blocks (128*r*p), rounded up a little.
-      return 128L * r * n + 128L * r * p + (1 << 20);
+      return 128L * r * n + 128L * r * p + OVERHEAD_BYTES;
     }
 
     @Override
@@ -77,12 +96,16 @@ public sealed interface Kdf permits Kdf.Scrypt, Kdf.Pbkdf2 {
 
   /** PBKDF2 with HMAC-SHA256, the only prf EIP-2335 defines. Default c=2^18. */
   record Pbkdf2(int c, byte[] salt) implements Kdf {
-    public static final int MAX_ITERATIONS = 1 << 24;
+    /** 16 times the EIP-2335 default: a few seconds of one core, not minutes. */
+    public static final int MAX_ITERATIONS = 1 << 22;
 
     public Pbkdf2 {
-      if (c < 1 || c > MAX_ITERATIONS) {
+      if (c < 1) {
+        throw new IllegalArgumentException("pbkdf2 iterations c must be at least 1 but is " + c);
+      }
+      if (c > MAX_ITERATIONS) {
         throw new IllegalArgumentException(
-            "pbkdf2 c must be between 1 and " + MAX_ITERATIONS + " but is " + c);
+            "pbkdf2 iterations c=" + c + " exceed the limit of " + MAX_ITERATIONS + " (2^22)");
       }
       salt = checkedSalt(salt);
     }

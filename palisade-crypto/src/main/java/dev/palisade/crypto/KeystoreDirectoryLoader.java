@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -31,18 +30,17 @@ import java.util.stream.Stream;
  * in a password file is ignored.
  *
  * <p>Decryption runs on a bounded pool ({@code parallelism} threads). Because one scrypt derivation
- * with the EIP-2335 default parameters needs about 256 MiB, concurrent derivations also share a
- * memory budget (by default half the max heap), so a large directory cannot exhaust the heap.
+ * with the EIP-2335 default parameters needs about 256 MiB, every derivation is also admitted by a
+ * {@link KdfLimiter} (by default the process-wide one), so a large directory cannot exhaust the heap.
  *
  * <p>One bad file never stops the others: its problem is reported in {@link Result#errors()}.
  */
 public final class KeystoreDirectoryLoader {
-  private static final long MIB = 1 << 20;
   private static final String KEYSTORE_SUFFIX = ".json";
   private static final String PASSWORD_SUFFIX = ".txt";
 
   private final int parallelism;
-  private final int memoryBudgetMib;
+  private final KdfLimiter limiter;
 
   /** A decrypted key and the file it came from. */
   public record LoadedKey(String fileName, BlsSecretKey key) {}
@@ -70,17 +68,17 @@ public final class KeystoreDirectoryLoader {
     }
   }
 
-  /** Defaults: one thread per available processor, half the max heap for scrypt. */
+  /** Defaults: one thread per available processor, the process-wide {@link KdfLimiter}. */
   public KeystoreDirectoryLoader() {
-    this(Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / 2);
+    this(Runtime.getRuntime().availableProcessors(), KdfLimiter.shared());
   }
 
-  public KeystoreDirectoryLoader(int parallelism, long memoryBudgetBytes) {
+  public KeystoreDirectoryLoader(int parallelism, KdfLimiter limiter) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
     this.parallelism = parallelism;
-    this.memoryBudgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, memoryBudgetBytes / MIB));
+    this.limiter = limiter;
   }
 
   /**
@@ -148,14 +146,13 @@ public final class KeystoreDirectoryLoader {
     if (files.isEmpty()) {
       return List.of();
     }
-    Semaphore memory = new Semaphore(memoryBudgetMib);
     ExecutorService pool =
         Executors.newFixedThreadPool(Math.min(parallelism, files.size()), daemonThreads());
     List<Future<Outcome>> futures = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>();
     try {
       for (Path file : files) {
-        futures.add(pool.submit(() -> decryptOne(file, passwords, memory)));
+        futures.add(pool.submit(() -> decryptOne(file, passwords)));
       }
       for (int i = 0; i < files.size(); i++) {
         outcomes.add(outcomeOf(files.get(i), futures.get(i)));
@@ -182,8 +179,7 @@ public final class KeystoreDirectoryLoader {
     }
   }
 
-  private Outcome decryptOne(Path file, PasswordSource passwords, Semaphore memory)
-      throws InterruptedException {
+  private Outcome decryptOne(Path file, PasswordSource passwords) {
     String fileName = file.getFileName().toString();
     Eip2335Keystore keystore;
     String password;
@@ -197,16 +193,12 @@ public final class KeystoreDirectoryLoader {
     } catch (KeystoreException e) {
       return new Failed(fileName, e.getMessage());
     }
-    int permits = (int) Math.min(memoryBudgetMib, (keystore.kdf().memoryBytes() + MIB - 1) / MIB);
-    memory.acquire(permits);
     try {
-      return new Loaded(fileName, keystore.decrypt(password));
+      return new Loaded(fileName, keystore.decrypt(password, limiter));
     } catch (KeystoreException e) {
       return new Failed(fileName, e.getMessage());
     } catch (RuntimeException e) {
       return new Failed(fileName, "unexpected error: " + e.getClass().getName());
-    } finally {
-      memory.release(permits);
     }
   }
 

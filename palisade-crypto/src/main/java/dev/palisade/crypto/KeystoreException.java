@@ -18,7 +18,9 @@ public final class KeystoreException extends Exception {
     /** Decryption worked but the plaintext is not a valid BLS secret key. */
     INVALID_SECRET,
     /** The keystore's {@code pubkey} differs from the key derived from its secret. */
-    PUBKEY_MISMATCH
+    PUBKEY_MISMATCH,
+    /** The derivation does not fit this process's decryption memory budget, or waited too long. */
+    RESOURCE_LIMIT
   }
 
   private final Kind kind;

@@ -307,11 +307,11 @@ class Eip2335KeystoreTest {
     assertMessage(
         "kdf dklen must be 32 but is 64", mutateVector(root -> kdfParams(root).put("dklen", 64)));
     assertMessage(
-        "invalid kdf params: pbkdf2 c must be between 1 and 16777216 but is 0",
+        "invalid kdf params: pbkdf2 iterations c must be at least 1 but is 0",
         mutateVector(root -> kdfParams(root).put("c", 0)));
     assertMessage(
-        "invalid kdf params: pbkdf2 c must be between 1 and 16777216 but is 16777217",
-        mutateVector(root -> kdfParams(root).put("c", (1 << 24) + 1)));
+        "invalid kdf params: pbkdf2 iterations c=4194305 exceed the limit of 4194304 (2^22)",
+        mutateVector(root -> kdfParams(root).put("c", (1 << 22) + 1)));
     assertMessage(
         "kdf param 'c' is missing or not a 32-bit integer",
         mutateVector(root -> kdfParams(root).put("c", 1L << 40)));
@@ -326,11 +326,17 @@ class Eip2335KeystoreTest {
         "invalid kdf params: scrypt n must be a power of two >= 2 but is 262143",
         mutateScrypt(root -> kdfParams(root).put("n", 262143)));
     assertMessage(
-        "invalid kdf params: scrypt n=2097152, r=8 needs more than 1073741824 bytes",
-        mutateScrypt(root -> kdfParams(root).put("n", 1 << 21)));
+        "invalid kdf params: scrypt memory 128*r*n = 536870912 bytes (n=524288, r=8) exceeds the"
+            + " limit of 268435456 bytes (256 MiB)",
+        mutateScrypt(root -> kdfParams(root).put("n", 1 << 19)));
     assertMessage(
-        "invalid kdf params: scrypt n=262144, r=64 needs more than 1073741824 bytes",
+        "invalid kdf params: scrypt memory 128*r*n = 2147483648 bytes (n=262144, r=64) exceeds the"
+            + " limit of 268435456 bytes (256 MiB)",
         mutateScrypt(root -> kdfParams(root).put("r", 64)));
+    assertMessage(
+        "invalid kdf params: scrypt memory 128*r*p = 33554432 bytes (r=16384, p=16) exceeds the"
+            + " limit of 16777216 bytes (16 MiB)",
+        mutateScrypt(root -> kdfParams(root).put("n", 2).put("r", 1 << 14).put("p", 16)));
     assertMessage(
         "invalid kdf params: scrypt needs r >= 1 and 1 <= p <= 16 but r=8, p=17",
         mutateScrypt(root -> kdfParams(root).put("p", 17)));

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class KeystoreDirectoryLoaderTest {
   @TempDir Path keystores;
   @TempDir Path passwords;
 
-  private final KeystoreDirectoryLoader loader = new KeystoreDirectoryLoader(2, 1L << 30);
+  private final KeystoreDirectoryLoader loader = new KeystoreDirectoryLoader(2, KdfLimiter.shared());
 
   private void copyVector(String vector, String fileName) throws IOException {
     Files.writeString(keystores.resolve(fileName), TestVectors.keystoreJson(vector));
@@ -153,17 +154,20 @@ class KeystoreDirectoryLoaderTest {
   }
 
   @Test
-  void loadsAnScryptKeystoreUnderATinyMemoryBudget() throws Exception {
+  void anScryptKeystoreOverTheMemoryBudgetFailsAloneAndClearly() throws Exception {
     copyVector(SCRYPT_VECTOR, "scrypt.json");
     password("scrypt.txt", KEYSTORE_PASSWORD + "\n");
     writeKeystore("pbkdf2.json", 41, "pw");
     password("pbkdf2.txt", "pw");
 
-    KeystoreDirectoryLoader tinyBudget = new KeystoreDirectoryLoader(2, 1 << 20);
-    try (Result result = tinyBudget.loadWithPasswordsDir(keystores, passwords)) {
-      assertEquals(List.of(), result.errors());
-      assertEquals(List.of("pbkdf2.json", "scrypt.json"), fileNames(result));
-      assertEquals(KEYSTORE_PUBKEY, result.keys().get(1).key().publicKey().toHex());
+    KdfLimiter tinyBudget = new KdfLimiter(1 << 20, Duration.ofSeconds(5));
+    try (Result result =
+        new KeystoreDirectoryLoader(2, tinyBudget).loadWithPasswordsDir(keystores, passwords)) {
+      assertEquals(List.of("pbkdf2.json"), fileNames(result));
+      assertEquals("scrypt.json", result.errors().get(0).fileName());
+      assertTrue(
+          result.errors().get(0).reason().contains("the decryption memory budget is 1 MiB"),
+          result.errors().toString());
     }
   }
 

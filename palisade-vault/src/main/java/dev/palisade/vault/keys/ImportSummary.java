@@ -28,7 +28,9 @@ public record ImportSummary(
     UNREADABLE,
     INVALID_KEYSTORE,
     WRONG_PASSWORD,
-    SEALING_FAILED
+    SEALING_FAILED,
+    /** The key derivation did not fit the decryption memory budget (or waited too long for it). */
+    RESOURCE_LIMIT
   }
 
   public int total() {

@@ -2,6 +2,7 @@ package dev.palisade.vault.keys;
 
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.crypto.Eip2335Keystore;
+import dev.palisade.crypto.KdfLimiter;
 import dev.palisade.crypto.KeystoreException;
 import dev.palisade.vault.kek.KekProvider;
 import dev.palisade.vault.seal.OperatorId;
@@ -21,29 +22,35 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Turns EIP-2335 keystores into sealed keys: decrypts them in parallel (scrypt dominates, so the
- * number of concurrent derivations is bounded by a memory budget), seals each under the operator's
+ * Turns EIP-2335 keystores into sealed keys: decrypts them in parallel (scrypt dominates, so every
+ * derivation is admitted by a {@link KdfLimiter}'s memory budget), seals each under the operator's
  * KEK and stores it. Each file succeeds or fails on its own, and a failed file stores nothing.
  * Clear keys are closed as soon as they are sealed; passwords are never stored.
  */
 public final class KeyImporter {
-  private static final long MIB = 1 << 20;
-
   private final SealedKeyStore store;
   private final KekProvider kek;
   private final OperatorId operator;
   private final int parallelism;
-  private final int memoryBudgetMib;
+  private final KdfLimiter limiter;
 
-  /** Parallelism = available processors; memory budget = half the max heap. */
+  /** Parallelism = available processors; the process-wide {@link KdfLimiter}. */
   public KeyImporter(SealedKeyStore store, KekProvider kek, OperatorId operator) {
-    this(store, kek, operator, Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() / 2);
+    this(store, kek, operator, Runtime.getRuntime().availableProcessors(), KdfLimiter.shared());
+  }
+
+  /**
+   * @deprecated the memory budget is process-wide now ({@link KdfLimiter#shared()}), so {@code
+   *     ignoredBudgetBytes} is not used; kept until the CLI passes a limiter
+   */
+  @Deprecated
+  public KeyImporter(
+      SealedKeyStore store, KekProvider kek, OperatorId operator, int parallelism, long ignoredBudgetBytes) {
+    this(store, kek, operator, parallelism, KdfLimiter.shared());
   }
 
   public KeyImporter(
@@ -51,7 +58,7 @@ public final class KeyImporter {
       KekProvider kek,
       OperatorId operator,
       int parallelism,
-      long memoryBudgetBytes) {
+      KdfLimiter limiter) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
@@ -59,7 +66,7 @@ public final class KeyImporter {
     this.kek = kek;
     this.operator = operator;
     this.parallelism = parallelism;
-    this.memoryBudgetMib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, memoryBudgetBytes / MIB));
+    this.limiter = limiter;
   }
 
   /** Imports every {@code *.json} file of {@code keystoresDir} (not recursive), sorted by name. */
@@ -83,7 +90,6 @@ public final class KeyImporter {
       throws InterruptedException {
     long started = System.nanoTime();
     ProgressCounter counter = new ProgressCounter(keystoreFiles.size(), started, progress);
-    Semaphore memory = new Semaphore(memoryBudgetMib);
     List<Outcome> outcomes = new ArrayList<>();
     if (!keystoreFiles.isEmpty()) {
       ExecutorService pool =
@@ -94,7 +100,7 @@ public final class KeyImporter {
           futures.add(
               pool.submit(
                   () -> {
-                    Outcome outcome = importOne(file, passwords, memory);
+                    Outcome outcome = importOne(file, passwords);
                     counter.fileDone();
                     return outcome;
                   }));
@@ -117,8 +123,7 @@ public final class KeyImporter {
 
   private record Failed(ImportSummary.Failure failure) implements Outcome {}
 
-  private Outcome importOne(Path file, KeystorePasswords passwords, Semaphore memory)
-      throws InterruptedException {
+  private Outcome importOne(Path file, KeystorePasswords passwords) {
     Eip2335Keystore keystore;
     String password;
     try {
@@ -130,25 +135,20 @@ public final class KeyImporter {
       return failed(file, ImportSummary.Reason.INVALID_KEYSTORE, e.getMessage());
     }
     SealedKey sealed;
-    int permits = (int) Math.min(memoryBudgetMib, (keystore.kdf().memoryBytes() + MIB - 1) / MIB);
-    memory.acquire(permits);
-    try (BlsSecretKey key = keystore.decrypt(password)) {
-      memory.release(permits);
-      permits = 0;
+    try (BlsSecretKey key = keystore.decrypt(password, limiter)) {
       sealed = KeySealer.seal(key, operator, kek);
     } catch (KeystoreException e) {
-      ImportSummary.Reason reason =
-          e.kind() == KeystoreException.Kind.WRONG_PASSWORD
-              ? ImportSummary.Reason.WRONG_PASSWORD
-              : ImportSummary.Reason.INVALID_KEYSTORE;
+      ImportSummary.Reason reason = switch (e.kind()) {
+        case WRONG_PASSWORD -> ImportSummary.Reason.WRONG_PASSWORD;
+        case RESOURCE_LIMIT -> ImportSummary.Reason.RESOURCE_LIMIT;
+        default -> ImportSummary.Reason.INVALID_KEYSTORE;
+      };
       return failed(file, reason, e.getMessage());
     } catch (SealedKeyException e) {
       return failed(file, ImportSummary.Reason.SEALING_FAILED, e.getMessage());
     } catch (RuntimeException e) {
       return failed(file, ImportSummary.Reason.INVALID_KEYSTORE,
           "unexpected error: " + e.getClass().getSimpleName());
-    } finally {
-      memory.release(permits);
     }
     return store(file, sealed);
   }

@@ -2,19 +2,9 @@ package dev.palisade.vault.remote;
 
 import static dev.palisade.vault.remote.VaultProtocol.*;
 
-import dev.palisade.crypto.BlsSecretKey;
-import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Network;
-import dev.palisade.eth2.signing.InvalidRequestException;
-import dev.palisade.eth2.signing.SigningRequest;
-import dev.palisade.eth2.signing.SigningRequestDecoder;
 import dev.palisade.vault.InProcessVault;
-import dev.palisade.vault.UnknownKeyException;
-import dev.palisade.vault.VaultRefusedException;
 import dev.palisade.vault.kek.KekRing;
-import dev.palisade.vault.keys.KeySealer;
-import dev.palisade.vault.seal.SealedKey;
-import dev.palisade.vault.seal.SealedKeyException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -28,11 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -47,32 +35,31 @@ import org.slf4j.LoggerFactory;
  * connection's peer credentials ({@code SO_PEERCRED}) must name the allowed user, or the connection
  * is closed before any request is read. Every request is decoded and hashed here, with this
  * vault's own network; a malformed frame is answered with BAD_REQUEST (or closes the connection if
- * the framing itself is broken) and never stops the server.
+ * the framing itself is broken) and never stops the server. A peer that stalls mid-frame is cut off
+ * after the frame timeout ({@link ConnectionTable}).
  */
 public final class VaultServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VaultServer.class);
   private static final int MAX_CONNECTIONS = 64;
+  /** A whole frame (at most 4 MiB over a local socket) arrives in milliseconds; 5 s is generous. */
+  public static final Duration DEFAULT_FRAME_TIMEOUT = Duration.ofSeconds(5);
 
   private final Path socket;
   private final ServerSocketChannel server;
-  private final InProcessVault vault;
-  private final Network network;
-  private final KekRing keks; // null: LOAD_SEALED_KEY is refused
+  private final VaultRequestHandler requests;
   private final UserPrincipal allowedUser;
-  private final SigningRequestDecoder decoder = new SigningRequestDecoder();
   private final ExecutorService handlers;
-  private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
-  private final List<SocketChannel> open = new ArrayList<>();
+  private final ConnectionTable connections;
   private final Thread acceptor;
   private volatile boolean closed;
 
   private VaultServer(
-      Path socket, ServerSocketChannel server, InProcessVault vault, Network network, KekRing keks, UserPrincipal allowedUser) {
+      Path socket, ServerSocketChannel server, InProcessVault vault, Network network, KekRing keks,
+      UserPrincipal allowedUser, Duration frameTimeout) {
+    this.connections = new ConnectionTable(MAX_CONNECTIONS, frameTimeout);
     this.socket = socket;
     this.server = server;
-    this.vault = vault;
-    this.network = network;
-    this.keks = keks;
+    this.requests = new VaultRequestHandler(vault, network, keks);
     this.allowedUser = allowedUser;
     this.handlers =
         new ThreadPoolExecutor(
@@ -95,6 +82,13 @@ public final class VaultServer implements AutoCloseable {
   public static VaultServer start(
       Path socket, InProcessVault vault, Network network, KekRing keks, UserPrincipal allowedUser)
       throws IOException {
+    return start(socket, vault, network, keks, allowedUser, DEFAULT_FRAME_TIMEOUT);
+  }
+
+  /** As above, with the time a peer may take to send one frame or to read one response. */
+  public static VaultServer start(
+      Path socket, InProcessVault vault, Network network, KekRing keks, UserPrincipal allowedUser,
+      Duration frameTimeout) throws IOException {
     Path dir = socket.toAbsolutePath().getParent();
     prepareDirectory(dir);
     if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
@@ -114,7 +108,7 @@ public final class VaultServer implements AutoCloseable {
       channel.close();
       throw e;
     }
-    VaultServer vaultServer = new VaultServer(socket, channel, vault, network, keks, allowedUser);
+    VaultServer vaultServer = new VaultServer(socket, channel, vault, network, keks, allowedUser, frameTimeout);
     vaultServer.acceptor.start();
     LOG.info("vault listening on {} for user {}", socket, allowedUser.getName());
     return vaultServer;
@@ -156,20 +150,21 @@ public final class VaultServer implements AutoCloseable {
         }
         continue;
       }
-      if (!connections.tryAcquire()) {
+      ConnectionTable.Connection connection = connections.admit(channel);
+      if (connection == null) {
         reject(channel, "too many connections");
         continue;
       }
       try {
         handlers.execute(() -> {
           try {
-            serve(channel);
+            serve(connection);
           } finally {
-            connections.release();
+            connections.release(connection);
           }
         });
       } catch (RuntimeException e) {
-        connections.release();
+        connections.release(connection);
         reject(channel, "vault is shutting down");
       }
     }
@@ -183,13 +178,11 @@ public final class VaultServer implements AutoCloseable {
     }
   }
 
-  private void serve(SocketChannel channel) {
-    synchronized (open) {
-      if (closed) {
-        reject(channel, "vault is shutting down");
-        return;
-      }
-      open.add(channel);
+  private void serve(ConnectionTable.Connection connection) {
+    SocketChannel channel = connection.channel;
+    if (closed) {
+      reject(channel, "vault is shutting down");
+      return;
     }
     try (channel) {
       UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
@@ -198,12 +191,14 @@ public final class VaultServer implements AutoCloseable {
             "vault connection refused: peer user {} is not the allowed user {}",
             peer == null ? "unknown" : peer.user().getName(), allowedUser.getName());
         write(channel, ERROR, utf8("peer not allowed"));
+        drainUntilClosed(connection);
         return;
       }
       while (!closed) {
         Frame request;
         try {
-          request = VaultProtocol.read(channel, MAX_REQUEST_FRAME);
+          request = VaultProtocol.read(connection, MAX_REQUEST_FRAME);
+          connection.idle(); // handling is not the peer's time
         } catch (FramingException e) {
           write(channel, BAD_REQUEST, utf8(e.getMessage()));
           return; // the stream cannot be resynchronised
@@ -211,115 +206,26 @@ public final class VaultServer implements AutoCloseable {
         if (request == null) {
           return;
         }
-        Response response = handle(request);
-        write(channel, response.opcode, response.payload);
+        VaultRequestHandler.Response response = requests.handle(request);
+        connection.busy(); // a peer that does not read its response is cut off too
+        write(channel, response.opcode(), response.payload());
+        connection.idle();
       }
     } catch (IOException e) {
-      // truncated frame or peer gone: drop the connection, keep serving others
-    } finally {
-      synchronized (open) {
-        open.remove(channel);
-      }
+      // truncated or stalled frame, or peer gone: drop the connection, keep serving others
     }
   }
 
-  private record Response(byte opcode, byte[] payload) {}
-
-  private static Response badRequest(String message) {
-    return new Response(BAD_REQUEST, utf8(message));
-  }
-
-  /** Visible for tests: answers one request without a socket. Never throws. */
-  Response handle(Frame request) {
-    try {
-      byte[] payload = request.payload();
-      switch (request.opcode()) {
-        case SIGN:
-          return sign(payload);
-        case LIST_KEYS: {
-          if (payload.length != 0) {
-            return badRequest("LIST_KEYS takes no payload");
-          }
-          List<BlsPublicKey> keys = new ArrayList<>(vault.publicKeys());
-          keys.sort(null);
-          ByteBuffer out = ByteBuffer.allocate(4 + 48 * keys.size());
-          out.putInt(keys.size());
-          keys.forEach(k -> out.put(k.toArray()));
-          return new Response(OK_KEYS, out.array());
-        }
-        case HAS_KEY: {
-          if (payload.length != 48) {
-            return badRequest("HAS_KEY takes a 48-byte public key");
-          }
-          return bool(vault.holds(BlsPublicKey.wrap(payload)));
-        }
-        case REMOVE_KEY: {
-          if (payload.length != 48) {
-            return badRequest("REMOVE_KEY takes a 48-byte public key");
-          }
-          return bool(vault.remove(BlsPublicKey.wrap(payload)));
-        }
-        case LOAD_SEALED_KEY:
-          return load(payload);
-        case HEALTH: {
-          if (payload.length != 0) {
-            return badRequest("HEALTH takes no payload");
-          }
-          return new Response(OK_HEALTH, ByteBuffer.allocate(4).putInt(vault.publicKeys().size()).array());
-        }
-        default:
-          return badRequest("unknown opcode 0x" + Integer.toHexString(request.opcode() & 0xff));
-      }
-    } catch (RuntimeException e) {
-      LOG.error("vault request failed: {}", e.getClass().getSimpleName());
-      return new Response(ERROR, utf8("internal error (" + e.getClass().getSimpleName() + ")"));
-    }
-  }
-
-  private static Response bool(boolean value) {
-    return new Response(OK_BOOL, new byte[] {(byte) (value ? 1 : 0)});
-  }
-
-  private Response sign(byte[] payload) {
-    if (payload.length <= 48) {
-      return badRequest("SIGN takes a 48-byte public key and a request body");
-    }
-    BlsPublicKey key = BlsPublicKey.wrap(java.util.Arrays.copyOf(payload, 48));
-    byte[] json = java.util.Arrays.copyOfRange(payload, 48, payload.length);
-    try {
-      SigningRequest request = decoder.decode(json);
-      byte[] signature = vault.sign(key, request, network).toArray();
-      return new Response(OK_SIGNATURE, signature);
-    } catch (InvalidRequestException e) {
-      return badRequest(e.getMessage());
-    } catch (UnknownKeyException e) {
-      return new Response(UNKNOWN_KEY, key.toArray());
-    } catch (VaultRefusedException e) {
-      byte[] rule = utf8(e.rule().name());
-      byte[] message = utf8(e.getMessage());
-      return new Response(
-          REFUSED, ByteBuffer.allocate(1 + rule.length + message.length).put((byte) rule.length).put(rule).put(message).array());
-    }
-  }
-
-  private Response load(byte[] payload) {
-    if (keks == null) {
-      return new Response(ERROR, utf8("this vault has no KEK to open sealed keys with"));
-    }
-    SealedKey record;
-    try {
-      record = VaultProtocol.decodeSealedKey(payload);
-    } catch (IllegalArgumentException e) {
-      return badRequest("malformed sealed record: " + e.getMessage());
-    }
-    if (vault.holds(record.publicKey())) {
-      return bool(false);
-    }
-    try {
-      BlsSecretKey key = KeySealer.open(record, keks); // full check: one key, derivation is cheap
-      return bool(vault.add(key));
-    } catch (SealedKeyException e) {
-      return badRequest("sealed record does not open: " + e.kind());
+  /**
+   * Closing at once could fail the peer's request write (EPIPE) before it reads why it was refused,
+   * so its bytes are discarded until it closes, or until the frame timeout cuts it off.
+   */
+  private static void drainUntilClosed(ConnectionTable.Connection connection) throws IOException {
+    connection.channel.shutdownOutput();
+    connection.busy();
+    ByteBuffer discard = ByteBuffer.allocate(4096);
+    while (connection.channel.read(discard) >= 0) {
+      discard.clear();
     }
   }
 
@@ -331,15 +237,7 @@ public final class VaultServer implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    synchronized (open) {
-      for (SocketChannel channel : open) {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          // closing anyway
-        }
-      }
-    }
+    connections.close();
     handlers.shutdown();
     try {
       acceptor.join(2000);

@@ -1,7 +1,6 @@
 package dev.palisade.vault.watermark;
 
 import dev.palisade.eth2.BlsPublicKey;
-import dev.palisade.eth2.Bytes32;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,16 +8,15 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.zip.CRC32C;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watermarks in an append-only file in the vault's data directory ({@value #FILE_NAME}).
@@ -26,15 +24,19 @@ import java.util.zip.CRC32C;
  * <p>Each save appends one fixed-size record holding the key's whole new state and a CRC32C, then
  * {@code fsync}s before returning. Concurrent saves share one {@code fsync} (group commit: the
  * first waiting thread writes and forces every queued record). At open the file is replayed (the
- * last record of a key wins; a torn record at the very end, from a crash mid-write, is dropped —
- * its signature was never returned) and compacted to one record per key through a temporary file
- * and an atomic rename. The file is locked exclusively while open, so two vault processes cannot
- * share it. A corrupt record elsewhere than at the end stops the open: the vault fails closed.
+ * last record of a key wins; a torn record at the very end, from a crash or a full disk mid-write,
+ * is dropped with a WARN — it was never forced, so its signature was never returned) and compacted
+ * to one record per key through a temporary file and an atomic rename. The file is locked
+ * exclusively while open, so two vault processes cannot share it. A corrupt record followed by a
+ * valid one stops the open: the vault fails closed.
+ *
+ * <p>A failed append (ENOSPC, EIO) is cut off again at once, so a later append never lands behind
+ * a torn record; if even that fails, every later save fails until a restart drops the torn tail.
  */
 public final class FileWatermarkStore implements WatermarkStore {
   public static final String FILE_NAME = "vault-watermarks.log";
-  private static final byte[] MAGIC = "PLSDWM01".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  static final int RECORD = 48 + 1 + 3 * (8 + 32) + 4;
+  private static final Logger LOG = LoggerFactory.getLogger(FileWatermarkStore.class);
+  static final int RECORD = WatermarkLog.RECORD;
 
   private final Path file;
   private final FileChannel channel;
@@ -43,6 +45,8 @@ public final class FileWatermarkStore implements WatermarkStore {
   private final Object writeLock = new Object();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private boolean closed;
+  private long length; // bytes of complete, forced records; guarded by writeLock
+  private IOException torn; // an append that failed and could not be cut off; guarded by writeLock
 
   private static final class Pending {
     final byte[] record;
@@ -54,15 +58,22 @@ public final class FileWatermarkStore implements WatermarkStore {
     }
   }
 
-  private FileWatermarkStore(Path file, FileChannel channel, FileLock lock, Map<BlsPublicKey, Watermark> loaded) {
+  private FileWatermarkStore(
+      Path file, FileChannel channel, FileLock lock, Map<BlsPublicKey, Watermark> loaded, long length) {
     this.file = file;
     this.channel = channel;
     this.lock = lock;
     this.loaded = loaded;
+    this.length = length;
   }
 
   /** Opens (or creates, mode 0600) the watermark file in {@code dataDir}, replays and compacts it. */
   public static FileWatermarkStore open(Path dataDir) {
+    return open(dataDir, UnaryOperator.identity());
+  }
+
+  /** Visible for tests: {@code appendChannel} wraps the channel saves append through. */
+  static FileWatermarkStore open(Path dataDir, UnaryOperator<FileChannel> appendChannel) {
     Path file = dataDir.resolve(FILE_NAME);
     try {
       Files.createDirectories(dataDir);
@@ -81,10 +92,22 @@ public final class FileWatermarkStore implements WatermarkStore {
             "the watermark file " + file + " is in use by another vault", null);
       }
       try {
-        Map<BlsPublicKey, Watermark> state = Files.exists(file) ? replay(file) : new HashMap<>();
-        compact(dataDir, file, state);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        return new FileWatermarkStore(file, channel, lock, state);
+        Map<BlsPublicKey, Watermark> state = new HashMap<>();
+        if (Files.exists(file)) {
+          WatermarkLog.Replay replay = WatermarkLog.replay(file);
+          if (replay.tornBytes() > 0) {
+            LOG.warn("watermark file {}: truncated {} bytes of a torn record at byte {} (written but"
+                    + " never forced, so never answered); the {} complete records before it are kept",
+                file, replay.tornBytes(), replay.tornOffset(),
+                (replay.tornOffset() - WatermarkLog.MAGIC.length) / RECORD);
+          }
+          state = replay.state();
+        }
+        WatermarkLog.compact(dataDir, file, state);
+        long length = Files.size(file);
+        FileChannel channel = appendChannel.apply(
+            FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+        return new FileWatermarkStore(file, channel, lock, state, length);
       } catch (IOException | RuntimeException e) {
         lock.release();
         lockChannel.close();
@@ -110,21 +133,9 @@ public final class FileWatermarkStore implements WatermarkStore {
         for (Pending p; (p = queue.poll()) != null; ) {
           batch.add(p);
         }
-        IOException failure = null;
-        if (closed) {
-          failure = new IOException("watermark store is closed");
-        } else {
-          try {
-            ByteBuffer buffer = ByteBuffer.allocate(batch.size() * RECORD);
-            batch.forEach(p -> buffer.put(p.record));
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-              channel.write(buffer);
-            }
-            channel.force(false);
-          } catch (IOException e) {
-            failure = e;
-          }
+        IOException failure = closed ? new IOException("watermark store is closed") : torn;
+        if (failure == null) {
+          failure = append(batch);
         }
         for (Pending p : batch) {
           p.done = true;
@@ -135,6 +146,28 @@ public final class FileWatermarkStore implements WatermarkStore {
         throw new WatermarkStoreException(
             "cannot record a watermark in " + file + ": " + mine.failure.getMessage(), mine.failure);
       }
+    }
+  }
+
+  /** Writes and forces the batch; on failure cuts the file back to its last complete record. */
+  private IOException append(List<Pending> batch) {
+    ByteBuffer buffer = ByteBuffer.allocate(batch.size() * RECORD);
+    batch.forEach(p -> buffer.put(p.record));
+    try {
+      WatermarkLog.writeFully(channel, buffer.flip());
+      channel.force(false);
+      length += buffer.capacity();
+      return null;
+    } catch (IOException failed) {
+      try {
+        channel.truncate(length);
+        channel.force(false);
+      } catch (IOException cutFailed) {
+        torn = new IOException("an earlier append failed (" + failed.getMessage()
+            + ") and could not be cut off; restart the vault to drop the torn record");
+        LOG.error("watermark file {}: {}", file, torn.getMessage());
+      }
+      return failed;
     }
   }
 
@@ -156,104 +189,6 @@ public final class FileWatermarkStore implements WatermarkStore {
   }
 
   static byte[] encode(BlsPublicKey key, Watermark w) {
-    ByteBuffer b = ByteBuffer.allocate(RECORD);
-    b.put(key.toArray());
-    b.put((byte) ((w.hasBlock() ? 1 : 0) | (w.hasAttestation() ? 2 : 0)));
-    b.putLong(w.blockSlot()).put(rootBytes(w.blockRoot()));
-    b.putLong(w.sourceEpoch()).put(rootBytes(w.sourceRoot()));
-    b.putLong(w.targetEpoch()).put(rootBytes(w.targetRoot()));
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, RECORD - 4);
-    b.putInt((int) crc.getValue());
-    return b.array();
-  }
-
-  private static byte[] rootBytes(Bytes32 root) {
-    return root == null ? new byte[32] : root.toArray();
-  }
-
-  private static Map<BlsPublicKey, Watermark> replay(Path file) throws IOException {
-    byte[] content = Files.readAllBytes(file);
-    if (content.length < MAGIC.length || !Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-      throw new IOException("not a watermark file (bad header)");
-    }
-    Map<BlsPublicKey, Watermark> state = new HashMap<>();
-    int offset = MAGIC.length;
-    while (offset < content.length) {
-      boolean last = offset + RECORD >= content.length;
-      if (content.length - offset < RECORD) {
-        break; // torn final record
-      }
-      ByteBuffer b = ByteBuffer.wrap(content, offset, RECORD);
-      CRC32C crc = new CRC32C();
-      crc.update(content, offset, RECORD - 4);
-      int expected = ByteBuffer.wrap(content, offset + RECORD - 4, 4).getInt();
-      if ((int) crc.getValue() != expected) {
-        if (last) {
-          break; // torn final record
-        }
-        throw new IOException("corrupt watermark record at byte " + offset);
-      }
-      byte[] pub = new byte[48];
-      b.get(pub);
-      int flags = b.get();
-      long slot = b.getLong();
-      Bytes32 blockRoot = readRoot(b);
-      long source = b.getLong();
-      Bytes32 sourceRoot = readRoot(b);
-      long target = b.getLong();
-      Bytes32 targetRoot = readRoot(b);
-      state.put(
-          BlsPublicKey.wrap(pub),
-          new Watermark(
-              (flags & 1) != 0 ? slot : -1,
-              (flags & 1) != 0 ? blockRoot : null,
-              (flags & 2) != 0 ? source : -1,
-              (flags & 2) != 0 ? sourceRoot : null,
-              (flags & 2) != 0 ? target : -1,
-              (flags & 2) != 0 ? targetRoot : null));
-      offset += RECORD;
-    }
-    return state;
-  }
-
-  private static Bytes32 readRoot(ByteBuffer b) {
-    byte[] root = new byte[32];
-    b.get(root);
-    return Bytes32.wrap(root);
-  }
-
-  private static void compact(Path dir, Path file, Map<BlsPublicKey, Watermark> state) throws IOException {
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    Files.deleteIfExists(tmp);
-    try (FileChannel out =
-        FileChannel.open(
-            tmp,
-            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      ByteBuffer buffer = ByteBuffer.allocate(MAGIC.length + 1024 * RECORD);
-      buffer.put(MAGIC);
-      for (Map.Entry<BlsPublicKey, Watermark> entry : state.entrySet()) {
-        if (buffer.remaining() < RECORD) {
-          buffer.flip();
-          while (buffer.hasRemaining()) {
-            out.write(buffer);
-          }
-          buffer.clear();
-        }
-        buffer.put(encode(entry.getKey(), entry.getValue()));
-      }
-      buffer.flip();
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
-      }
-      out.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // some file systems cannot fsync a directory; the rename itself is atomic
-    }
+    return WatermarkLog.encode(key, w);
   }
 }

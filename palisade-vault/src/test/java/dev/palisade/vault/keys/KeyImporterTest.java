@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.crypto.Eip2335Keystore;
 import dev.palisade.crypto.Kdf;
+import dev.palisade.crypto.KdfLimiter;
 import dev.palisade.vault.TestKeys;
 import dev.palisade.vault.kek.KekRing;
 import dev.palisade.vault.kek.Passphrase;
@@ -80,7 +81,7 @@ class KeyImporterTest {
     Files.delete(passwords.resolve("f-no-password.txt"));
 
     List<ImportProgress> progress = new CopyOnWriteArrayList<>();
-    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, 512L << 20);
+    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, KdfLimiter.shared());
     ImportSummary summary =
         importer.importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), progress::add);
 
@@ -115,10 +116,33 @@ class KeyImporterTest {
   }
 
   @Test
+  void keystoresOverTheKdfLimitsOrTheMemoryBudgetFailAloneAndStoreNothing() throws Exception {
+    writeKeystore(keystores, passwords, "a-scrypt", keys.get(0), "pa", cheapScrypt());
+    writeKeystore(keystores, passwords, "b-pbkdf2", keys.get(1), "pb", cheapPbkdf2());
+    writeKeystore(keystores, passwords, "c-1gib", keys.get(2), "pc", cheapScrypt());
+    Path oneGib = keystores.resolve("c-1gib.json");
+    Files.writeString(oneGib, Files.readString(oneGib).replace("\"n\" : 1024", "\"n\" : 1048576"));
+
+    KdfLimiter tooSmallForScrypt = new KdfLimiter(1 << 20, java.time.Duration.ofSeconds(5));
+    ImportSummary summary = new KeyImporter(store, kek, OPERATOR, 2, tooSmallForScrypt)
+        .importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
+
+    assertEquals(List.of(keys.get(1).publicKey()),
+        summary.imported().stream().map(ImportSummary.Imported::publicKey).toList());
+    assertEquals(ImportSummary.Reason.RESOURCE_LIMIT, summary.failures().get(0).reason());
+    assertTrue(summary.failures().get(0).message().contains("decryption memory budget is 1 MiB"),
+        summary.failures().get(0).message());
+    assertEquals(ImportSummary.Reason.INVALID_KEYSTORE, summary.failures().get(1).reason());
+    assertTrue(summary.failures().get(1).message().contains("exceeds the limit of 268435456 bytes (256 MiB)"),
+        summary.failures().get(1).message());
+    assertEquals(1, store.count(OPERATOR));
+  }
+
+  @Test
   void reimportingReportsDuplicatesAndChangesNothing() throws Exception {
     writeKeystore(keystores, passwords, "a", keys.get(0), "pa", cheapPbkdf2());
     writeKeystore(keystores, passwords, "b", keys.get(1), "pb", cheapPbkdf2());
-    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, 512L << 20);
+    KeyImporter importer = new KeyImporter(store, kek, OPERATOR, 2, KdfLimiter.shared());
     importer.importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
     var before = store.list(OPERATOR);
     ImportSummary again =
