@@ -145,7 +145,7 @@ final class KeysCommands {
                   sealed.kek().orElseThrow(),
                   owner,
                   parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors(),
-                  Runtime.getRuntime().maxMemory() / 2);
+                  dev.palisade.crypto.KdfLimiter.shared());
           ProgressBar bar = new ProgressBar(err);
           summary = importer.importDirectory(keystoresPath, passwords, bar);
           bar.finish();

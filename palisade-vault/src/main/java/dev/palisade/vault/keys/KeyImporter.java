@@ -43,16 +43,6 @@ public final class KeyImporter {
     this(store, kek, operator, Runtime.getRuntime().availableProcessors(), KdfLimiter.shared());
   }
 
-  /**
-   * @deprecated the memory budget is process-wide now ({@link KdfLimiter#shared()}), so {@code
-   *     ignoredBudgetBytes} is not used; kept until the CLI passes a limiter
-   */
-  @Deprecated
-  public KeyImporter(
-      SealedKeyStore store, KekProvider kek, OperatorId operator, int parallelism, long ignoredBudgetBytes) {
-    this(store, kek, operator, parallelism, KdfLimiter.shared());
-  }
-
   public KeyImporter(
       SealedKeyStore store,
       KekProvider kek,
