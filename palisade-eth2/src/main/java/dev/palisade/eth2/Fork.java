@@ -53,11 +53,6 @@ public enum Fork {
     return isAtLeast(ELECTRA);
   }
 
-  /** Fulu changes no container a signer hashes: it reuses Electra's shapes. */
-  public Fork containerShapes() {
-    return this == FULU ? ELECTRA : this;
-  }
-
   public Optional<Fork> previous() {
     return ordinal() == 0 ? Optional.empty() : Optional.of(values()[ordinal() - 1]);
   }
