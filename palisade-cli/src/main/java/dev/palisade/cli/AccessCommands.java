@@ -145,9 +145,10 @@ final class AccessCommands {
         name = "create",
         mixinStandardHelpOptions = true,
         description = {
-          "Create an identity. Scopes: sign:block, sign:attestation, sign:aggregate, sign:sync, sign:randao,",
-          "sign:registration, sign:exit, sign:deposit, validate (every routine duty: not exit, not deposit),",
-          "keys:read, keys:write, slashing:read, slashing:write, admin.",
+          "Create an identity of an operator, with scopes.",
+          "Scopes: sign:block, sign:attestation, sign:aggregate, sign:sync, sign:randao, sign:registration,",
+          "sign:exit, sign:deposit, validate (every routine duty: not exit, not deposit), keys:read,",
+          "keys:write, slashing:read, slashing:write, admin.",
           "A token or basic secret is printed once and stored only as a hash."
         })
     static final class Create implements Callable<Integer> {
@@ -163,7 +164,8 @@ final class AccessCommands {
       @Option(names = "--type", required = true, description = "cert, token, basic or network")
       String type;
 
-      @Option(names = "--operator", required = true)
+      @Option(names = "--operator", required = true,
+          description = "The operator the identity belongs to (it sees and signs only that operator's keys)")
       String operator;
 
       @Option(names = "--scopes", required = true, description = "Comma-separated, e.g. validate")
@@ -331,7 +333,7 @@ final class AccessCommands {
       @Option(names = "--config-file", description = "YAML file of option values")
       Path configFile;
 
-      @Option(names = {"-n", "--rows"}, defaultValue = "20")
+      @Option(names = {"-n", "--rows"}, defaultValue = "20", description = "How many of the last rows. Default: ${DEFAULT-VALUE}")
       int rows;
 
       @Override

@@ -81,11 +81,11 @@ final class KeysCommands {
         name = "import",
         mixinStandardHelpOptions = true,
         description = {
-          "Decrypt EIP-2335 keystores (in parallel) and store them as sealed keys. The first import",
-          "creates the KEK <data-path>/kek.sealed under the given passphrase (or, with --kek-provider",
-          "pkcs11, a non-extractable AES key in the token; aws-kms uses the given KMS key). Keystore passwords are",
-          "never stored. A wrong password or a corrupt keystore is reported and imports nothing for that",
-          "file. Exit code 1 if any file failed."
+          "Decrypt EIP-2335 keystores in parallel and store them as sealed keys.",
+          "The first import creates the KEK <data-path>/kek.sealed under the given passphrase (or, with",
+          "--kek-provider pkcs11, a non-extractable AES key in the token; aws-kms uses the given KMS key).",
+          "Keystore passwords are never stored. A wrong password or a corrupt keystore is reported and",
+          "imports nothing for that file. Exit code 1 if any file failed."
         })
     static final class Import implements Callable<Integer> {
       @Spec CommandSpec spec;
@@ -199,9 +199,9 @@ final class KeysCommands {
         name = "delete",
         mixinStandardHelpOptions = true,
         description = {
-          "Delete a sealed key for good (keep a keystore backup). Its slashing history is kept.",
-          "A running signer keeps signing with it until restarted: to stop one at once, use",
-          "DELETE /eth/v1/keystores."
+          "Delete a sealed key for good; its slashing history is kept.",
+          "Keep a keystore backup. A running signer keeps signing with it until it reloads (POST /reload,",
+          "SIGHUP) or restarts: to stop one at once, use DELETE /eth/v1/keystores."
         })
     static final class Delete implements Callable<Integer> {
       @Spec CommandSpec spec;
@@ -252,10 +252,10 @@ final class KeysCommands {
         name = "rotate",
         mixinStandardHelpOptions = true,
         description = {
-          "Move every sealed key to a new sealed-file KEK under a new passphrase: each data key is",
-          "rewrapped (key ciphertexts are not touched, no clear key exists), then the new KEK replaces",
-          "<data-path>/kek.sealed. Stop the signer first. Interrupted, it loses nothing: run it again",
-          "with the same options to finish."
+          "Move every sealed key to a new sealed-file KEK under a new passphrase.",
+          "Each data key is rewrapped (key ciphertexts are not touched, no clear key exists), then the",
+          "new KEK replaces <data-path>/kek.sealed. Stop the signer first. Interrupted, it loses nothing:",
+          "run it again with the same options to finish."
         })
     static final class Rotate implements Callable<Integer> {
       @Spec CommandSpec spec;

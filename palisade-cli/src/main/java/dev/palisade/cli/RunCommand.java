@@ -54,10 +54,13 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
   Path configFile;
 
-  @Option(names = "--http-listen-host", defaultValue = "127.0.0.1", description = "Default: ${DEFAULT-VALUE}")
+  @Option(names = "--http-listen-host", defaultValue = "127.0.0.1",
+      description = "Address the signing API listens on; anything but loopback needs TLS (or"
+          + " --insecure-allow-plaintext-remote). Default: ${DEFAULT-VALUE}")
   String host;
 
-  @Option(names = "--http-listen-port", defaultValue = "9000", description = "Default: ${DEFAULT-VALUE}")
+  @Option(names = "--http-listen-port", defaultValue = "9000",
+      description = "Port of the signing API (0: any free port). Default: ${DEFAULT-VALUE}")
   int port;
 
   @Option(

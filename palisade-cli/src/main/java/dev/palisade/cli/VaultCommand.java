@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
     name = "vault",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the key vault as its own process: it holds the clear keys, enforces its own durable",
-      "high-watermarks, and serves the vault protocol on a Unix domain socket (mode 0600 in a 0700",
-      "directory; only --allowed-user may connect). Point the server at --socket to use it."
+      "Run the key vault as its own process, the only one holding clear keys.",
+      "It enforces its own durable high-watermarks and serves the vault protocol on a Unix domain",
+      "socket (mode 0600 in a 0700 directory; only --allowed-user may connect). Point the server at",
+      "--socket to use it."
     })
 final class VaultCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin LoggingOptions logging;

@@ -71,6 +71,29 @@ class CommandLineTest {
   }
 
   @Test
+  void everyOptionIsDescribedAndEverySummaryIsAWholeSentence() {
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    checkHelp(new picocli.CommandLine(new PalisadeCommand()), problems);
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  private static void checkHelp(picocli.CommandLine command, java.util.List<String> problems) {
+    var spec = command.getCommandSpec();
+    String[] description = spec.usageMessage().description();
+    if (description.length == 0 || !description[0].trim().endsWith(".")) {
+      problems.add(spec.qualifiedName() + ": summary is not one whole sentence: "
+          + (description.length == 0 ? "(none)" : description[0]));
+    }
+    for (var option : spec.options()) {
+      if (!option.usageHelp() && !option.versionHelp()
+          && (option.description().length == 0 || option.description()[0].isBlank())) {
+        problems.add(spec.qualifiedName() + " " + option.longestName() + ": no description");
+      }
+    }
+    command.getSubcommands().values().forEach(sub -> checkHelp(sub, problems));
+  }
+
+  @Test
   void aMistypedConfigKeyStopsTheStartNamingTheOption() throws Exception {
     Path config = Files.writeString(temp.resolve("typo.yaml"), "http-listen-prot: 9100\n");
     Outcome outcome = execute(Map.of(), "run", "--config-file", config.toString(), "--data-path", temp.toString());
