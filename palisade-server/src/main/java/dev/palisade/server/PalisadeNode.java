@@ -19,6 +19,7 @@ import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningListener;
 import dev.palisade.server.signing.SigningPolicy;
+import dev.palisade.server.signing.NodeWatermarkPolicy;
 import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.signing.SlashingPolicy;
 import dev.palisade.slashing.HealthStatus;
@@ -74,8 +75,10 @@ public final class PalisadeNode implements AutoCloseable {
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
   private final PalisadeServer server;
+  private final WorkerWatchdog watchdog;
 
-  private PalisadeNode(NodeConfig config) {
+  private PalisadeNode(NodeConfig config, java.util.function.IntConsumer exit) {
+    this.watchdog = WorkerWatchdog.start(exit); // first: covers every worker started below
     if (config.vaultSocket().isPresent()) {
       this.inProcessVault = null;
       this.vault = new RemoteVault(config.vaultSocket().get());
@@ -114,6 +117,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
       resources.add(auditWriter);
+      watchdog.watch("audit writer", auditWriter::isAlive);
       AuditingListener auditing = new AuditingListener(auditWriter, Clock.systemUTC());
 
       SigningService signing =
@@ -123,7 +127,7 @@ public final class PalisadeNode implements AutoCloseable {
               access.authorizer(),
               policies(),
               keysLoaded::get,
-              SigningListener.all(metrics, auditing));
+              SigningListener.all(auditing, metrics)); // auditing first: it may veto (503)
       metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> loadedKeyCount());
       metrics.bindVaultHealth(this::vaultUp);
       if (slashing != null) {
@@ -138,13 +142,14 @@ public final class PalisadeNode implements AutoCloseable {
                   vault::publicKeys,
                   healthChecks(),
                   metrics,
-                  reason -> {
+                  (source, reason) -> {
                     metrics.unauthenticated();
-                    auditing.unauthenticated(reason);
+                    auditing.unauthenticated(source, reason);
                   },
                   new AdminApi(access, auditLog),
                   new KeymanagerApi(access, this::keyManager, slashing)));
     } catch (RuntimeException e) {
+      watchdog.close();
       closeResources();
       throw e;
     }
@@ -152,7 +157,12 @@ public final class PalisadeNode implements AutoCloseable {
 
   /** Opens the stores and starts listening; then hand it keys with {@link #addKeys}. */
   public static PalisadeNode start(NodeConfig config) {
-    return new PalisadeNode(config);
+    return new PalisadeNode(config, WorkerWatchdog::exitProcess);
+  }
+
+  /** As {@link #start(NodeConfig)}, with the process exit replaced (tests). */
+  static PalisadeNode start(NodeConfig config, java.util.function.IntConsumer exit) {
+    return new PalisadeNode(config, exit);
   }
 
   private List<SigningPolicy> policies() {
@@ -160,7 +170,7 @@ public final class PalisadeNode implements AutoCloseable {
       LOG.warn("SLASHING PROTECTION IS DISABLED: nothing stops a double vote or a double proposal");
       return List.of(context -> PolicyDecision.ALLOW);
     }
-    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()));
+    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
   }
 
   /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */
@@ -186,6 +196,7 @@ public final class PalisadeNode implements AutoCloseable {
 
   private List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
+    checks.add(watchdog);
     if (inProcessVault == null) {
       checks.add(() -> vaultUp() ? HealthCheck.Result.up("vault", Map.of()) : HealthCheck.Result.down("vault", Map.of()));
     }
@@ -372,6 +383,7 @@ public final class PalisadeNode implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.close(); // workers stopping now is no failure
     if (server != null) {
       server.close();
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.auth.Identity;
-import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
@@ -16,6 +15,7 @@ import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.signing.SigningService;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
@@ -26,8 +26,6 @@ import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,17 +39,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Web3Signer-compatible eth2 HTTP API. Handlers on the event loop only route; authentication,
  * decoding, policies (which may wait on the slashing store) and BLS run on a bounded worker pool.
  */
 public final class PalisadeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long START_TIMEOUT_SECONDS = 30;
 
@@ -75,7 +75,8 @@ public final class PalisadeServer implements AutoCloseable {
       Supplier<Collection<BlsPublicKey>> loadedKeys,
       List<HealthCheck> healthChecks,
       PalisadeMetrics metrics,
-      Consumer<String> unauthenticatedListener,
+      /** Told (source address, audit reason) of each request refused as unauthenticated. */
+      BiConsumer<String, String> unauthenticatedListener,
       AdminApi admin,
       KeymanagerApi keymanager) {}
 
@@ -87,14 +88,18 @@ public final class PalisadeServer implements AutoCloseable {
     services.metrics().bindSigningPool(pool, rejections);
     Router router = Router.router(vertx);
     Routes routes = new Routes(services, pool, rejections);
-    router
-        .post("/api/v1/eth2/sign/:identifier")
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-        .handler(routes::sign);
+    RequestGate gate =
+        new RequestGate(services.access(), services.unauthenticatedListener(),
+            RequestGate.defaultBodyBudget(config.maxBodyBytes()));
+    // Every authenticated API is gated here, before any route reads a body.
+    for (String prefix : List.of("/api/v1/eth2/*", "/admin/*", "/eth/*")) {
+      router.route(prefix).handler(gate::authenticate);
+    }
+    router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);
     router.get("/api/v1/eth2/publicKeys").handler(routes::publicKeys);
     router.get("/upcheck").handler(Routes::upcheck);
     AdminApi admin = services.admin();
-    BodyHandler adminBody = BodyHandler.create(false).setBodyLimit(64 * 1024);
+    Handler<RoutingContext> adminBody = gate.jsonBody(64 * 1024);
     router.get("/admin/v1/operators").handler(ctx -> routes.admin(ctx, 200, caller -> admin.listOperators(caller)));
     router.post("/admin/v1/operators").handler(adminBody)
         .handler(ctx -> routes.admin(ctx, 201, caller -> admin.createOperator(caller, body(ctx))));
@@ -107,14 +112,14 @@ public final class PalisadeServer implements AutoCloseable {
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
     KeymanagerApi keymanager = services.keymanager();
-    BodyHandler keystoresBody = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    Handler<RoutingContext> keystoresBody = gate.jsonBody(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));
     router.post("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.importKeystores(caller, body(ctx))));
     router.delete("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
     router.get("/healthcheck").handler(routes::healthcheck);
-    router.route().failureHandler(ErrorResponses::handleRouterFailure);
+    router.route().failureHandler(RequestGate::routerFailure);
     try {
       HttpServer server = listen(vertx, router, config.host(), config.port(), config);
       HttpServer metricsServer = null;
@@ -188,6 +193,8 @@ public final class PalisadeServer implements AutoCloseable {
       return vertx
           .createHttpServer(options)
           .requestHandler(router)
+          // resets and half-sent requests are the client's business: no ERROR with a stack trace
+          .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))
           .listen()
           .toCompletionStage()
           .toCompletableFuture()
@@ -260,22 +267,20 @@ public final class PalisadeServer implements AutoCloseable {
       String identifier = ctx.pathParam("identifier");
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       boolean json = wantsJson(ctx.request().getHeader("Accept"));
-      PresentedCredentials credentials = credentials(ctx);
+      Identity caller = RequestGate.caller(ctx);
       runOffLoop(
           ctx,
           () -> {
-            Identity caller = authenticate(credentials);
             BlsSignature signature = services.signing().sign(caller, identifier, body);
             return () -> respondWithSignature(ctx, signature, json);
           });
     }
 
     void publicKeys(RoutingContext ctx) {
-      PresentedCredentials credentials = credentials(ctx);
+      Identity caller = RequestGate.caller(ctx);
       runOffLoop(
           ctx,
           () -> {
-            Identity caller = authenticate(credentials);
             if (!services.access().authorizer().canListKeys(caller)) {
               throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
             }
@@ -293,26 +298,17 @@ public final class PalisadeServer implements AutoCloseable {
 
     /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
     void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
-      PresentedCredentials credentials = credentials(ctx);
+      Identity caller = RequestGate.caller(ctx);
       runOffLoop(
           ctx,
           () -> {
-            JsonNode answer = work.apply(authenticate(credentials));
+            JsonNode answer = work.apply(caller);
             return () ->
                 ctx.response()
                     .setStatusCode(status)
                     .putHeader("Content-Type", "application/json; charset=utf-8")
                     .end(answer.toString());
           });
-    }
-
-    private Identity authenticate(PresentedCredentials credentials) {
-      try {
-        return services.access().authenticate(credentials);
-      } catch (SigningException.Unauthenticated e) {
-        services.unauthenticatedListener().accept(e.auditReason());
-        throw e;
-      }
     }
 
     /** Runs {@code work} on the signing pool and its response back on the event loop. */
@@ -337,24 +333,6 @@ public final class PalisadeServer implements AutoCloseable {
     @FunctionalInterface
     private interface OffLoopWork {
       Runnable run();
-    }
-
-    private static PresentedCredentials credentials(RoutingContext ctx) {
-      X509Certificate[] chain = null;
-      if (ctx.request().isSSL()) {
-        try {
-          List<Certificate> certificates = ctx.request().connection().peerCertificates();
-          chain =
-              certificates.stream()
-                  .filter(X509Certificate.class::isInstance)
-                  .map(X509Certificate.class::cast)
-                  .toArray(X509Certificate[]::new);
-        } catch (SSLPeerUnverifiedException e) {
-          chain = null; // no client certificate: other credentials may still identify the caller
-        }
-      }
-      String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-      return PresentedCredentials.of(chain, ctx.request().getHeader("Authorization"), remote);
     }
 
     /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */

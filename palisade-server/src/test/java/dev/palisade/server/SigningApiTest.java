@@ -179,7 +179,7 @@ class SigningApiTest {
     assertEquals(200, response.statusCode(), response.body());
     JsonNode health = MainnetSigningVectorsHttpTest.readJson(response.body());
     assertEquals("UP", health.get("status").asText());
-    assertEquals(2, health.get("checks").size(), response.body());
+    assertEquals(3, health.get("checks").size(), response.body()); // workers, keys, slashing store
   }
 
   @Test
