@@ -54,6 +54,9 @@ class RequestLimitsHttpTest {
   static void stop() {
     open.close();
     closed.close();
+    if (bigBodies != null) {
+      bigBodies.close();
+    }
   }
 
   @Test
@@ -105,6 +108,94 @@ class RequestLimitsHttpTest {
       HttpResponse<String> response = new HttpTestClient(open.port()).send(request.build());
       assertEquals(400, response.statusCode(), contentType + ": " + response.body());
     }
+  }
+
+  /** The gate pauses each request; routes without a body must still leave the connection reusable. */
+  @Test
+  void oneKeepAliveConnectionServesGetsAndAPostInTurn() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", open.port())) {
+      socket.setSoTimeout(5_000);
+      java.io.InputStream in = socket.getInputStream();
+      java.io.OutputStream out = socket.getOutputStream();
+      for (int i = 0; i < 3; i++) {
+        out.write(("GET /api/v1/eth2/publicKeys HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertTrue(readResponse(in).contains(SigningApiTest.PUBKEY), "GET " + i);
+      }
+      byte[] body = "{\"type\":5}".getBytes(StandardCharsets.US_ASCII);
+      out.write(RawHttp.postHead(SIGN, "application/json", body.length).getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      assertTrue(readResponse(in).startsWith("HTTP/1.1 400"), "POST after GETs");
+    }
+  }
+
+  /** Reads one response with a Content-Length body. */
+  private static String readResponse(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new java.io.EOFException("closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+    assertTrue(length.find(), head.toString());
+    byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+    return head + new String(body, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Bodies being received share a budget of a quarter of the heap: once slow clients hold it all,
+   * the next body is refused at once (503) instead of being buffered; their disconnects give it back.
+   */
+  @Test
+  void slowBodiesBeyondTheBudgetAre503AndTheBudgetComesBack() throws Exception {
+    int limit = 4 * 1024 * 1024;
+    int fit = (int) (RequestGate.defaultBodyBudget(limit) / limit);
+    for (int round = 0; round < 2; round++) {
+      List<java.net.Socket> slow = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < fit; i++) {
+          java.net.Socket socket = new java.net.Socket("127.0.0.1", closedButLoopback().port());
+          slow.add(socket);
+          socket.getOutputStream().write(RawHttp.postHead(SIGN, "application/json", limit).getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().write(new byte[10]);
+          socket.getOutputStream().flush();
+        }
+        String refused = RawHttp.sendAndRead(closedButLoopback().port(), RawHttp.postHead(SIGN, "application/json", limit), new byte[10], 5_000);
+        assertTrue(refused.startsWith("HTTP/1.1 503"), "round " + round + " with " + fit + " slow bodies: " + refused);
+        for (java.net.Socket socket : slow) {
+          socket.setSoTimeout(1);
+          assertEquals(0, socket.getInputStream().available(), "a slow body within the budget is still being read");
+        }
+      } finally {
+        for (java.net.Socket socket : slow) {
+          socket.close();
+        }
+      }
+      // the disconnects release their reservations (asynchronously)
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      HttpResponse<String> after;
+      do {
+        Thread.sleep(100);
+        after = new HttpTestClient(closedButLoopback().port()).sign(SigningApiTest.PUBKEY, "{\"type\":5}", "application/json");
+      } while (after.statusCode() == 503 && System.nanoTime() < deadline);
+      assertEquals(400, after.statusCode(), after.body());
+    }
+  }
+
+  private static PalisadeNode bigBodies;
+
+  /** Loopback callers, bodies up to 4 MiB. */
+  private static synchronized PalisadeNode closedButLoopback() {
+    if (bigBodies == null) {
+      bigBodies = PalisadeNode.start(new NodeConfig(new ServerConfig("127.0.0.1", 0, 4 * 1024 * 1024, 4),
+          Networks.named("mainnet"), temp.resolve("big"), NodeConfig.SlashingConfig.embedded(), Optional.empty()));
+      bigBodies.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
+    }
+    return bigBodies;
   }
 
   @Test
