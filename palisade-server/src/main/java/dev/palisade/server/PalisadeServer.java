@@ -1,20 +1,12 @@
 package dev.palisade.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.palisade.auth.Identity;
-import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
 import dev.palisade.server.metrics.PalisadeMetrics;
-import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.signing.SigningService;
-import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -27,20 +19,15 @@ import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
@@ -52,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PalisadeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long START_TIMEOUT_SECONDS = 30;
 
   private final Vertx vertx;
@@ -87,7 +73,7 @@ public final class PalisadeServer implements AutoCloseable {
     AtomicLong rejections = new AtomicLong();
     services.metrics().bindSigningPool(pool, rejections);
     Router router = Router.router(vertx);
-    Routes routes = new Routes(services, pool, rejections);
+    ApiRoutes routes = new ApiRoutes(services, pool, rejections);
     RequestGate gate =
         new RequestGate(services.access(), services.unauthenticatedListener(),
             RequestGate.defaultBodyBudget(config.maxBodyBytes()));
@@ -97,7 +83,7 @@ public final class PalisadeServer implements AutoCloseable {
     }
     router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);
     router.get("/api/v1/eth2/publicKeys").handler(routes::publicKeys);
-    router.get("/upcheck").handler(Routes::upcheck);
+    router.get("/upcheck").handler(ApiRoutes::upcheck);
     AdminApi admin = services.admin();
     Handler<RoutingContext> adminBody = gate.jsonBody(64 * 1024);
     router.get("/admin/v1/operators").handler(ctx -> routes.admin(ctx, 200, caller -> admin.listOperators(caller)));
@@ -258,148 +244,6 @@ public final class PalisadeServer implements AutoCloseable {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
-    }
-  }
-
-  private record Routes(Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
-
-    void sign(RoutingContext ctx) {
-      String identifier = ctx.pathParam("identifier");
-      byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-      boolean json = wantsJson(ctx.request().getHeader("Accept"));
-      Identity caller = RequestGate.caller(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            BlsSignature signature = services.signing().sign(caller, identifier, body);
-            return () -> respondWithSignature(ctx, signature, json);
-          });
-    }
-
-    void publicKeys(RoutingContext ctx) {
-      Identity caller = RequestGate.caller(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            if (!services.access().authorizer().canListKeys(caller)) {
-              throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
-            }
-            ArrayNode array = JSON.createArrayNode();
-            services.access().authorizer().visibleKeys(caller, services.loadedKeys().get()).stream()
-                .sorted()
-                .map(BlsPublicKey::toHex)
-                .forEach(array::add);
-            return () ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(array.toString());
-          });
-    }
-
-    /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
-    void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
-      Identity caller = RequestGate.caller(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            JsonNode answer = work.apply(caller);
-            return () ->
-                ctx.response()
-                    .setStatusCode(status)
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(answer.toString());
-          });
-    }
-
-    /** Runs {@code work} on the signing pool and its response back on the event loop. */
-    private void runOffLoop(RoutingContext ctx, OffLoopWork work) {
-      Context eventLoop = ctx.vertx().getOrCreateContext();
-      try {
-        pool.execute(
-            () -> {
-              try {
-                Runnable respond = work.run();
-                eventLoop.runOnContext(v -> respond.run());
-              } catch (RuntimeException | Error failure) {
-                eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
-              }
-            });
-      } catch (RejectedExecutionException e) {
-        rejections.incrementAndGet();
-        ErrorResponses.send(ctx, e);
-      }
-    }
-
-    @FunctionalInterface
-    private interface OffLoopWork {
-      Runnable run();
-    }
-
-    /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */
-    static boolean wantsJson(String accept) {
-      if (accept == null) {
-        return false;
-      }
-      for (String part : accept.split(",")) {
-        String mediaType = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (mediaType.equals("application/json") || mediaType.equals("*/*")) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    static void respondWithSignature(RoutingContext ctx, BlsSignature signature, boolean json) {
-      if (json) {
-        ctx.response()
-            .putHeader("Content-Type", "application/json; charset=utf-8")
-            .end("{\"signature\":\"" + signature.toHex() + "\"}");
-      } else {
-        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(signature.toHex());
-      }
-    }
-
-    static void upcheck(RoutingContext ctx) {
-      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
-    }
-
-    void healthcheck(RoutingContext ctx) {
-      ctx.vertx()
-          .executeBlocking(this::healthReport, false)
-          .onSuccess(
-              report ->
-                  ctx.response()
-                      .setStatusCode(report.get("status").asText().equals("UP") ? 200 : 503)
-                      .putHeader("Content-Type", "application/json; charset=utf-8")
-                      .end(report.toString()))
-          .onFailure(failure -> ErrorResponses.send(ctx, failure));
-    }
-
-    private ObjectNode healthReport() {
-      ObjectNode report = JSON.createObjectNode();
-      ArrayNode checks = JSON.createArrayNode();
-      boolean allUp = true;
-      List<HealthCheck.Result> results = new ArrayList<>();
-      for (HealthCheck check : services.healthChecks()) {
-        results.add(check.check());
-      }
-      for (HealthCheck.Result result : results) {
-        allUp &= result.up();
-        ObjectNode node = checks.addObject();
-        node.put("id", result.id());
-        node.put("status", result.up() ? "UP" : "DOWN");
-        if (!result.data().isEmpty()) {
-          ObjectNode data = node.putObject("data");
-          for (Map.Entry<String, Object> entry : result.data().entrySet()) {
-            data.putPOJO(entry.getKey(), entry.getValue());
-          }
-        }
-      }
-      String status = allUp ? "UP" : "DOWN";
-      report.put("status", status);
-      report.set("checks", checks);
-      report.put("outcome", status);
-      return report;
     }
   }
 }

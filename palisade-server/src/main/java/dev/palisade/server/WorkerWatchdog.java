@@ -134,6 +134,11 @@ public final class WorkerWatchdog implements HealthCheck, AutoCloseable {
     }
   }
 
+  /** How many watchdogs a fatal error would reach (all of them: a thread names no node). */
+  static int activeCount() {
+    return ACTIVE.size();
+  }
+
   @Override
   public void close() {
     ACTIVE.remove(this);

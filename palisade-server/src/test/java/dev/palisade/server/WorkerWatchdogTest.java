@@ -34,6 +34,7 @@ class WorkerWatchdogTest {
       }, 10, Clock.systemUTC());
       watchdog.watch("audit writer", writer::isAlive);
       assertTrue(watchdog.check().up());
+      assertOnlyOneWatchdog();
       writer.submit(new AuditEntry(Instant.now(), "x", "y", null, "RANDAO_REVEAL", null, null, AuditDecision.SIGNED, "signed"));
       waitFor(() -> !exits.isEmpty());
       assertEquals(List.of(WorkerWatchdog.EXIT_CODE), exits, "exits once, non-zero");
@@ -63,6 +64,7 @@ class WorkerWatchdogTest {
       node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
       HttpTestClient client = new HttpTestClient(node.port());
       assertEquals(200, client.get("/healthcheck").statusCode());
+      assertOnlyOneWatchdog();
       Thread victim = new Thread(() -> {
         throw new OutOfMemoryError("simulated: Java heap space");
       }, "any-thread");
@@ -90,6 +92,11 @@ class WorkerWatchdogTest {
       assertTrue(exits.isEmpty());
       assertTrue(watchdog.check().up());
     }
+  }
+
+  /** A fatal error reaches every live watchdog: one leaked by another test would exit this JVM. */
+  private static void assertOnlyOneWatchdog() {
+    assertEquals(1, WorkerWatchdog.activeCount(), "another node is still open in this JVM");
   }
 
   private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * dropped only if the queue overflows (counted and logged loudly). {@link #appendDurably} writes
  * synchronously and throws, for events that must not be answered without their row (exits,
  * deposits, key lifecycle and admin changes). Unauthenticated refusals are counted per source and
- * minute by {@link #unauthenticated()} and written as one row per bucket.
+ * minute by {@link #unauthenticated(String, String)} (see {@link UnauthenticatedCounter}).
  */
 public final class AuditWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
@@ -78,9 +78,12 @@ public final class AuditWriter implements AutoCloseable {
     }
   }
 
-  /** Counts unauthenticated refusals; the writer thread turns finished minutes into rows. */
-  public UnauthenticatedCounter unauthenticated() {
-    return unauthenticated;
+  /** One unauthenticated refusal: counted, and written at once only if first of its kind this minute. */
+  public void unauthenticated(String source, String reason) {
+    AuditEntry first = unauthenticated.record(source, reason);
+    if (first != null) {
+      submit(first);
+    }
   }
 
   public long dropped() {

@@ -64,6 +64,6 @@ public final class AuditingListener implements SigningListener {
 
   /** A request refused before any identity was established (401): counted per source and minute. */
   public void unauthenticated(String source, String auditReason) {
-    writer.unauthenticated().record(source, auditReason);
+    writer.unauthenticated(source, auditReason);
   }
 }
