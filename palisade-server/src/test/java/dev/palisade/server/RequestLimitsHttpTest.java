@@ -96,6 +96,29 @@ class RequestLimitsHttpTest {
     assertFalse(error.get("message").asText().isBlank());
   }
 
+  /** Every body-reading endpoint, with and without a known caller: a 4xx, never a 5xx. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/eth/v1/keystores", "/admin/v1/operators", "/admin/v1/identities"})
+  void multipartAndFormBodiesOnEveryEndpointAre4xx(String path) {
+    String multipart = "--XyZ\r\nContent-Disposition: form-data; name=\"keystores\"; filename=\"k.json\"\r\n"
+        + "Content-Type: application/json\r\n\r\n{}\r\n--XyZ--\r\n";
+    for (PalisadeNode node : List.of(open, closed)) {
+      for (String[] typeAndBody : new String[][] {
+          {"multipart/form-data; boundary=XyZ", multipart},
+          {"multipart/form-data; boundary=XyZ", "--XyZ\r\ngarbage"},
+          {"application/x-www-form-urlencoded", "keystores=%zz&passwords=%"}}) {
+        HttpResponse<String> response = new HttpTestClient(node.port()).send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", typeAndBody[0])
+                .POST(HttpRequest.BodyPublishers.ofString(typeAndBody[1]))
+                .build());
+        int expected = node == open ? 415 : 401;
+        assertEquals(expected, response.statusCode(), path + " " + typeAndBody[0] + ": " + response.body());
+      }
+    }
+  }
+
   @Test
   void jsonWithACharsetAndNoContentTypeAreStillRead() {
     for (String contentType : new String[] {"application/json; charset=utf-8", null}) {
