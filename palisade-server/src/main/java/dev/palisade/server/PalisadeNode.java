@@ -78,7 +78,6 @@ public final class PalisadeNode implements AutoCloseable {
   private final WorkerWatchdog watchdog;
 
   private PalisadeNode(NodeConfig config, java.util.function.IntConsumer exit) {
-    this.watchdog = WorkerWatchdog.start(exit); // first: covers every worker started below
     if (config.vaultSocket().isPresent()) {
       this.inProcessVault = null;
       this.vault = new RemoteVault(config.vaultSocket().get());
@@ -87,6 +86,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.vault = inProcessVault;
       this.keyManager = new VaultOnlyKeyManager(inProcessVault);
     }
+    this.watchdog = WorkerWatchdog.start(exit); // before the stores: covers every worker they start
     try {
       this.slashing = openSlashingProtection(config);
       if (slashing != null) {

@@ -34,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Web3Signer-compatible eth2 HTTP API. Handlers on the event loop only route; authentication,
- * decoding, policies (which may wait on the slashing store) and BLS run on a bounded worker pool.
+ * The Web3Signer-compatible eth2 HTTP API. On the event loop, {@link RequestGate} authenticates each
+ * request from its headers (in memory) before any body is read; decoding, policies (which may wait
+ * on the slashing store) and BLS run on a bounded worker pool ({@link ApiRoutes}).
  */
 public final class PalisadeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);

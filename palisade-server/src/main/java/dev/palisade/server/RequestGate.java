@@ -153,7 +153,7 @@ final class RequestGate {
   /** The unread body is discarded with the connection rather than drained. */
   private static void closeAfterResponse(RoutingContext ctx) {
     ctx.response().putHeader("Connection", "close");
-    ctx.response().endHandler(v -> ctx.request().connection().close());
+    ctx.addEndHandler(done -> ctx.request().connection().close());
   }
 
   private static PresentedCredentials credentials(RoutingContext ctx, String source) {
