@@ -19,6 +19,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The eth2, admin and Keymanager handlers. They run after {@link RequestGate} authenticated the
@@ -27,6 +29,7 @@ import java.util.function.Function;
  */
 record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
   void sign(RoutingContext ctx) {
     String identifier = ctx.pathParam("identifier");
@@ -84,8 +87,15 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
           () -> {
             try {
               Runnable respond = work.run();
-              eventLoop.runOnContext(v -> respond.run());
+              eventLoop.runOnContext(v -> {
+                if (ctx.response().closed()) { // the client left while we worked: routine, not an error
+                  LOG.debug("client gone before the answer to {} {}", ctx.request().method(), ctx.request().path());
+                  return;
+                }
+                respond.run();
+              });
             } catch (RuntimeException | Error failure) {
+              WorkerWatchdog.ifFatal(failure); // caught here, so no uncaught handler would see it
               eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
             }
           });

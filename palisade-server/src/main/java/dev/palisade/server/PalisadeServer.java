@@ -70,6 +70,12 @@ public final class PalisadeServer implements AutoCloseable {
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(2));
+    // Vert.x catches what its handlers throw; with a handler set it no longer logs them itself.
+    vertx.exceptionHandler(
+        e -> {
+          WorkerWatchdog.ifFatal(e);
+          LOG.error("unhandled exception on the event loop", e);
+        });
     ThreadPoolExecutor pool = signingPool(config);
     AtomicLong rejections = new AtomicLong();
     services.metrics().bindSigningPool(pool, rejections);

@@ -115,6 +115,16 @@ public final class WorkerWatchdog implements HealthCheck, AutoCloseable {
     installed = true;
   }
 
+  /** For code that catches throwables: an OutOfMemoryError (any VirtualMachineError) is fatal wherever it is caught. */
+  public static void ifFatal(Throwable error) {
+    if (error instanceof VirtualMachineError) {
+      LOG.error("fatal error in thread {}", Thread.currentThread().getName(), error);
+      for (WorkerWatchdog watchdog : ACTIVE) {
+        watchdog.fail("thread " + Thread.currentThread().getName() + " hit " + error.getClass().getName());
+      }
+    }
+  }
+
   static void uncaught(Thread thread, Throwable error) {
     boolean critical =
         error instanceof VirtualMachineError

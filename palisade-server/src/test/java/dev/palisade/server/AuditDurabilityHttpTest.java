@@ -58,6 +58,7 @@ class AuditDurabilityHttpTest {
         unauthenticatedRows++;
       }
     }
+    System.out.printf("%d unauthenticated requests -> %d audit rows%n", requests, unauthenticatedRows);
     assertTrue(unauthenticatedRows >= 1 && unauthenticatedRows <= 5, unauthenticatedRows + " rows for " + requests + " refusals");
     assertEquals(requests, total);
     assertTrue(auditLog(data).verify().isIntact(), "the chain stays intact");
@@ -79,6 +80,8 @@ class AuditDurabilityHttpTest {
       sql(data, "DROP TRIGGER full_disk");
       HttpResponse<String> signed = client.sign(SigningApiTest.PUBKEY, exit(6), "application/json");
       assertEquals(200, signed.statusCode(), signed.body());
+      HttpResponse<String> deposit = client.sign(SigningApiTest.PUBKEY, deposit(), "application/json");
+      assertEquals(200, deposit.statusCode(), "the deposit above was refused for its audit row only: " + deposit.body());
       // durable means written before the answer: the row is there at once, no batch to wait for
       List<AuditRecord> tail = node.auditLog().tail(5);
       assertTrue(tail.stream().anyMatch(r -> "VOLUNTARY_EXIT".equals(r.entry().signingType())

@@ -80,6 +80,19 @@ class WorkerWatchdogTest {
   }
 
   @Test
+  void anOutOfMemoryErrorThatCodeCaughtIsStillFatal() {
+    List<Integer> exits = new CopyOnWriteArrayList<>();
+    try (WorkerWatchdog watchdog = WorkerWatchdog.start(exits::add)) {
+      assertOnlyOneWatchdog();
+      WorkerWatchdog.ifFatal(new IllegalStateException("a bug, not a dying JVM"));
+      assertTrue(exits.isEmpty());
+      WorkerWatchdog.ifFatal(new OutOfMemoryError("simulated: caught by the signing pool's catch"));
+      assertEquals(List.of(WorkerWatchdog.EXIT_CODE), exits);
+      assertFalse(watchdog.check().up());
+    }
+  }
+
+  @Test
   void anOrdinaryExceptionInAnUnrelatedThreadIsNoFailure() throws Exception {
     List<Integer> exits = new CopyOnWriteArrayList<>();
     try (WorkerWatchdog watchdog = WorkerWatchdog.start(exits::add)) {
