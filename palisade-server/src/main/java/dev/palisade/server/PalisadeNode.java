@@ -197,6 +197,7 @@ public final class PalisadeNode implements AutoCloseable {
   private List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
     checks.add(watchdog);
+    checks.add(new IdentityFreshnessCheck(access));
     if (inProcessVault == null) {
       checks.add(() -> vaultUp() ? HealthCheck.Result.up("vault", Map.of()) : HealthCheck.Result.down("vault", Map.of()));
     }

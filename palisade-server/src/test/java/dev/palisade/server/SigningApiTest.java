@@ -179,7 +179,7 @@ class SigningApiTest {
     assertEquals(200, response.statusCode(), response.body());
     JsonNode health = MainnetSigningVectorsHttpTest.readJson(response.body());
     assertEquals("UP", health.get("status").asText());
-    assertEquals(3, health.get("checks").size(), response.body()); // workers, keys, slashing store
+    assertEquals(4, health.get("checks").size(), response.body()); // workers, identities, keys, slashing store
   }
 
   @Test

@@ -73,7 +73,7 @@ class WorkerWatchdogTest {
       assertEquals(List.of(WorkerWatchdog.EXIT_CODE), exits);
       HttpResponse<String> health = client.get("/healthcheck");
       assertEquals(503, health.statusCode(), health.body());
-      JsonNode workers = MainnetSigningVectorsHttpTest.readJson(health.body()).get("checks").get(0);
+      JsonNode workers = MainnetSigningVectorsHttpTest.readJson(health.body()).get("checks").get(0); // listed first
       assertEquals("workers", workers.get("id").asText());
       assertEquals("DOWN", workers.get("status").asText());
     }
