@@ -24,6 +24,7 @@ import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningListener;
 import dev.palisade.server.signing.SigningPolicy;
+import dev.palisade.server.signing.NodeWatermarkPolicy;
 import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.signing.SlashingPolicy;
 import dev.palisade.slashing.HealthStatus;
@@ -81,8 +82,9 @@ public final class PalisadeNode implements AutoCloseable {
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
   private final PalisadeServer server;
+  private final WorkerWatchdog watchdog;
 
-  private PalisadeNode(NodeConfig config) {
+  private PalisadeNode(NodeConfig config, java.util.function.IntConsumer exit) {
     this.config = config;
     if (config.vaultSocket().isPresent()) {
       this.inProcessVault = null;
@@ -91,6 +93,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.inProcessVault = new InProcessVault();
       this.vault = inProcessVault;
     }
+    this.watchdog = WorkerWatchdog.start(exit); // before the stores: covers every worker they start
     try {
       this.slashing = openSlashingProtection(config);
       if (slashing != null) {
@@ -116,6 +119,7 @@ public final class PalisadeNode implements AutoCloseable {
           new KeyRegistry(inProcessVault, vault, slashing, identities, keks, this::recordLifecycle);
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
       resources.add(auditWriter);
+      watchdog.watch("audit writer", auditWriter::isAlive);
       AuditingListener auditing = new AuditingListener(auditWriter, Clock.systemUTC());
 
       SigningService signing =
@@ -125,7 +129,8 @@ public final class PalisadeNode implements AutoCloseable {
               access.authorizer(),
               policies(),
               keysLoaded::get,
-              SigningListener.all(metrics, auditing, RefusalLog.standard()));
+              // auditing first: it may veto (503)
+              SigningListener.all(auditing, metrics, RefusalLog.standard()));
       metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> loadedKeyCount());
       metrics.bindVaultHealth(this::vaultUp);
       if (slashing != null) {
@@ -140,13 +145,14 @@ public final class PalisadeNode implements AutoCloseable {
                   this::readyKeys,
                   healthChecks(),
                   metrics,
-                  reason -> {
+                  (source, reason) -> {
                     metrics.unauthenticated();
-                    auditing.unauthenticated(reason);
+                    auditing.unauthenticated(source, reason);
                   },
-                  new AdminApi(access, auditLog, this::reload),
+                  new AdminApi(access, auditLog, auditWriter::appendDurably, this::reload),
                   new KeymanagerApi(access, registry, slashing)));
     } catch (RuntimeException e) {
+      watchdog.close();
       closeResources();
       throw e;
     }
@@ -154,7 +160,12 @@ public final class PalisadeNode implements AutoCloseable {
 
   /** Opens the stores and starts listening; then hand it keys with {@link #addKeys}. */
   public static PalisadeNode start(NodeConfig config) {
-    return new PalisadeNode(config);
+    return new PalisadeNode(config, WorkerWatchdog::exitProcess);
+  }
+
+  /** As {@link #start(NodeConfig)}, with the process exit replaced (tests). */
+  static PalisadeNode start(NodeConfig config, java.util.function.IntConsumer exit) {
+    return new PalisadeNode(config, exit);
   }
 
   private List<SigningPolicy> policies() {
@@ -162,7 +173,7 @@ public final class PalisadeNode implements AutoCloseable {
       LOG.warn("SLASHING PROTECTION IS DISABLED: nothing stops a double vote or a double proposal");
       return List.of(context -> PolicyDecision.ALLOW);
     }
-    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()));
+    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
   }
 
   /**
@@ -199,6 +210,8 @@ public final class PalisadeNode implements AutoCloseable {
 
   private List<HealthCheck> healthChecks() {
     List<HealthCheck> checks = new ArrayList<>();
+    checks.add(watchdog);
+    checks.add(new IdentityFreshnessCheck(access));
     if (inProcessVault == null) {
       checks.add(() -> vaultUp() ? HealthCheck.Result.up("vault", Map.of()) : HealthCheck.Result.down("vault", Map.of()));
     }
@@ -312,7 +325,7 @@ public final class PalisadeNode implements AutoCloseable {
 
   /** The audit row of a key lifecycle event, written before the API answers. */
   private void recordLifecycle(Actor actor, BlsPublicKey key, String event, String detail) {
-    auditLog.append(new AuditEntry(Instant.now(), actor.name(), actor.operator().value(), key, event,
+    auditWriter.appendDurably(new AuditEntry(Instant.now(), actor.name(), actor.operator().value(), key, event,
         null, null, AuditDecision.CHANGED, detail));
   }
 
@@ -408,6 +421,7 @@ public final class PalisadeNode implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.close(); // workers stopping now is no failure
     if (server != null) {
       server.close();
     }

@@ -1,21 +1,13 @@
 package dev.palisade.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.palisade.auth.Identity;
-import dev.palisade.auth.PresentedCredentials;
-import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
 import dev.palisade.server.metrics.PalisadeMetrics;
-import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.signing.SigningService;
-import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
@@ -26,33 +18,28 @@ import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Web3Signer-compatible eth2 HTTP API. Handlers on the event loop only route; authentication,
- * decoding, policies (which may wait on the slashing store) and BLS run on a bounded worker pool.
+ * The Web3Signer-compatible eth2 HTTP API. On the event loop, {@link RequestGate} authenticates each
+ * request from its headers (in memory) before any body is read; decoding, policies (which may wait
+ * on the slashing store) and BLS run on a bounded worker pool ({@link ApiRoutes}).
  */
 public final class PalisadeServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
   private static final long START_TIMEOUT_SECONDS = 30;
 
   private final Vertx vertx;
@@ -78,7 +65,8 @@ public final class PalisadeServer implements AutoCloseable {
       Supplier<Collection<BlsPublicKey>> loadedKeys,
       List<HealthCheck> healthChecks,
       PalisadeMetrics metrics,
-      Consumer<String> unauthenticatedListener,
+      /** Told (source address, audit reason) of each request refused as unauthenticated. */
+      BiConsumer<String, String> unauthenticatedListener,
       AdminApi admin,
       KeymanagerApi keymanager) {}
 
@@ -99,19 +87,29 @@ public final class PalisadeServer implements AutoCloseable {
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(2));
+    // Vert.x catches what its handlers throw; with a handler set it no longer logs them itself.
+    vertx.exceptionHandler(
+        e -> {
+          WorkerWatchdog.ifFatal(e);
+          LOG.error("unhandled exception on the event loop", e);
+        });
     ThreadPoolExecutor pool = signingPool(config);
     AtomicLong rejections = new AtomicLong();
     services.metrics().bindSigningPool(pool, rejections);
     Router router = Router.router(vertx);
-    Routes routes = new Routes(services, pool, rejections);
-    router
-        .post("/api/v1/eth2/sign/:identifier")
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-        .handler(routes::sign);
+    ApiRoutes routes = new ApiRoutes(services, pool, rejections);
+    RequestGate gate =
+        new RequestGate(services.access(), services.unauthenticatedListener(),
+            RequestGate.defaultBodyBudget(config.maxBodyBytes()));
+    // Every authenticated API is gated here, before any route reads a body.
+    for (String prefix : List.of("/api/v1/eth2/*", "/admin/*", "/eth/*")) {
+      router.route(prefix).handler(gate::authenticate);
+    }
+    router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);
     router.get("/api/v1/eth2/publicKeys").handler(routes::publicKeys);
-    router.get("/upcheck").handler(Routes::upcheck);
+    router.get("/upcheck").handler(ApiRoutes::upcheck);
     AdminApi admin = services.admin();
-    BodyHandler adminBody = BodyHandler.create(false).setBodyLimit(64 * 1024);
+    Handler<RoutingContext> adminBody = gate.jsonBody(64 * 1024);
     router.get("/admin/v1/operators").handler(ctx -> routes.admin(ctx, 200, caller -> admin.listOperators(caller)));
     router.post("/admin/v1/operators").handler(adminBody)
         .handler(ctx -> routes.admin(ctx, 201, caller -> admin.createOperator(caller, body(ctx))));
@@ -124,7 +122,7 @@ public final class PalisadeServer implements AutoCloseable {
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
     KeymanagerApi keymanager = services.keymanager();
-    BodyHandler keystoresBody = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    Handler<RoutingContext> keystoresBody = gate.jsonBody(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));
     router.post("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.importKeystores(caller, body(ctx))));
@@ -135,7 +133,7 @@ public final class PalisadeServer implements AutoCloseable {
     byte[] openApi = openApiDocument();
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
-    router.route().failureHandler(ErrorResponses::handleRouterFailure);
+    router.route().failureHandler(RequestGate::routerFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);
     router.errorHandler(405, ErrorResponses::handleRouterFailure);
@@ -217,6 +215,8 @@ public final class PalisadeServer implements AutoCloseable {
       return vertx
           .createHttpServer(options)
           .requestHandler(router)
+          // resets and half-sent requests are the client's business: no ERROR with a stack trace
+          .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))
           .listen()
           .toCompletionStage()
           .toCompletableFuture()
@@ -280,177 +280,6 @@ public final class PalisadeServer implements AutoCloseable {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
       return new X509Certificate[0];
-    }
-  }
-
-  private record Routes(Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
-
-    void sign(RoutingContext ctx) {
-      String identifier = ctx.pathParam("identifier");
-      byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-      boolean json = wantsJson(ctx.request().getHeader("Accept"));
-      PresentedCredentials credentials = credentials(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            Identity caller = authenticate(credentials);
-            BlsSignature signature = services.signing().sign(caller, identifier, body);
-            return () -> respondWithSignature(ctx, signature, json);
-          });
-    }
-
-    void publicKeys(RoutingContext ctx) {
-      PresentedCredentials credentials = credentials(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            Identity caller = authenticate(credentials);
-            if (!services.access().authorizer().canListKeys(caller)) {
-              throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
-            }
-            ArrayNode array = JSON.createArrayNode();
-            services.access().authorizer().visibleKeys(caller, services.loadedKeys().get()).stream()
-                .sorted()
-                .map(BlsPublicKey::toHex)
-                .forEach(array::add);
-            return () ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(array.toString());
-          });
-    }
-
-    /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
-    void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
-      PresentedCredentials credentials = credentials(ctx);
-      runOffLoop(
-          ctx,
-          () -> {
-            JsonNode answer = work.apply(authenticate(credentials));
-            return () ->
-                ctx.response()
-                    .setStatusCode(status)
-                    .putHeader("Content-Type", "application/json; charset=utf-8")
-                    .end(answer.toString());
-          });
-    }
-
-    private Identity authenticate(PresentedCredentials credentials) {
-      try {
-        return services.access().authenticate(credentials);
-      } catch (SigningException.Unauthenticated e) {
-        services.unauthenticatedListener().accept(e.auditReason());
-        throw e;
-      }
-    }
-
-    /** Runs {@code work} on the signing pool and its response back on the event loop. */
-    private void runOffLoop(RoutingContext ctx, OffLoopWork work) {
-      Context eventLoop = ctx.vertx().getOrCreateContext();
-      try {
-        pool.execute(
-            () -> {
-              try {
-                Runnable respond = work.run();
-                eventLoop.runOnContext(v -> respond.run());
-              } catch (RuntimeException | Error failure) {
-                eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
-              }
-            });
-      } catch (RejectedExecutionException e) {
-        rejections.incrementAndGet();
-        ErrorResponses.send(ctx, e);
-      }
-    }
-
-    @FunctionalInterface
-    private interface OffLoopWork {
-      Runnable run();
-    }
-
-    private static PresentedCredentials credentials(RoutingContext ctx) {
-      X509Certificate[] chain = null;
-      if (ctx.request().isSSL()) {
-        try {
-          List<Certificate> certificates = ctx.request().connection().peerCertificates();
-          chain =
-              certificates.stream()
-                  .filter(X509Certificate.class::isInstance)
-                  .map(X509Certificate.class::cast)
-                  .toArray(X509Certificate[]::new);
-        } catch (SSLPeerUnverifiedException e) {
-          chain = null; // no client certificate: other credentials may still identify the caller
-        }
-      }
-      String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-      return PresentedCredentials.of(chain, ctx.request().getHeader("Authorization"), remote);
-    }
-
-    /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */
-    static boolean wantsJson(String accept) {
-      if (accept == null) {
-        return false;
-      }
-      for (String part : accept.split(",")) {
-        String mediaType = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (mediaType.equals("application/json") || mediaType.equals("*/*")) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    static void respondWithSignature(RoutingContext ctx, BlsSignature signature, boolean json) {
-      if (json) {
-        ctx.response()
-            .putHeader("Content-Type", "application/json; charset=utf-8")
-            .end("{\"signature\":\"" + signature.toHex() + "\"}");
-      } else {
-        ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(signature.toHex());
-      }
-    }
-
-    static void upcheck(RoutingContext ctx) {
-      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
-    }
-
-    void healthcheck(RoutingContext ctx) {
-      ctx.vertx()
-          .executeBlocking(this::healthReport, false)
-          .onSuccess(
-              report ->
-                  ctx.response()
-                      .setStatusCode(report.get("status").asText().equals("UP") ? 200 : 503)
-                      .putHeader("Content-Type", "application/json; charset=utf-8")
-                      .end(report.toString()))
-          .onFailure(failure -> ErrorResponses.send(ctx, failure));
-    }
-
-    private ObjectNode healthReport() {
-      ObjectNode report = JSON.createObjectNode();
-      ArrayNode checks = JSON.createArrayNode();
-      boolean allUp = true;
-      List<HealthCheck.Result> results = new ArrayList<>();
-      for (HealthCheck check : services.healthChecks()) {
-        results.add(check.check());
-      }
-      for (HealthCheck.Result result : results) {
-        allUp &= result.up();
-        ObjectNode node = checks.addObject();
-        node.put("id", result.id());
-        node.put("status", result.up() ? "UP" : "DOWN");
-        if (!result.data().isEmpty()) {
-          ObjectNode data = node.putObject("data");
-          for (Map.Entry<String, Object> entry : result.data().entrySet()) {
-            data.putPOJO(entry.getKey(), entry.getValue());
-          }
-        }
-      }
-      String status = allUp ? "UP" : "DOWN";
-      report.put("status", status);
-      report.set("checks", checks);
-      report.put("outcome", status);
-      return report;
     }
   }
 }

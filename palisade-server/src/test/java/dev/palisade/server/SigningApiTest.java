@@ -179,7 +179,7 @@ class SigningApiTest {
     assertEquals(200, response.statusCode(), response.body());
     JsonNode health = MainnetSigningVectorsHttpTest.readJson(response.body());
     assertEquals("UP", health.get("status").asText());
-    assertEquals(2, health.get("checks").size(), response.body());
+    assertEquals(4, health.get("checks").size(), response.body()); // workers, identities, keys, slashing store
   }
 
   @Test

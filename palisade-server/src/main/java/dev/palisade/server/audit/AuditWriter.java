@@ -2,6 +2,8 @@ package dev.palisade.server.audit;
 
 import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
+import dev.palisade.server.signing.SigningException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -12,24 +14,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends audit entries in batches on its own thread, so writing the audit log never adds a
- * database round trip to a signing request. A batch that fails is retried until it lands; entries
- * are dropped only if the queue overflows, and that is counted and logged loudly.
+ * Two ways into the audit log. {@link #submit} batches on the writer thread, so routine duties never
+ * wait for a database round trip; a failing batch is retried until it lands, and entries are
+ * dropped only if the queue overflows (counted and logged loudly). {@link #appendDurably} writes
+ * synchronously and throws, for events that must not be answered without their row (exits,
+ * deposits, key lifecycle and admin changes). Unauthenticated refusals are counted per source and
+ * minute by {@link #unauthenticated(String, String)} (see {@link UnauthenticatedCounter}).
  */
 public final class AuditWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
   private static final int MAX_BATCH = 1_000;
+  private static final long DRAIN_COUNTS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final AuditLog log;
+  /** Where rows go; {@link AuditLog#append(List)} in production. Throws when they cannot be written. */
+  @FunctionalInterface
+  public interface Appender {
+    void append(List<AuditEntry> entries);
+  }
+
+  private final Appender appender;
   private final BlockingQueue<AuditEntry> queue;
+  private final UnauthenticatedCounter unauthenticated;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final Thread thread;
   private volatile boolean running = true;
 
   public AuditWriter(AuditLog log, int capacity) {
-    this.log = log;
+    this(log::append, capacity, Clock.systemUTC());
+  }
+
+  public AuditWriter(Appender appender, int capacity, Clock clock) {
+    this.appender = appender;
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.unauthenticated = new UnauthenticatedCounter(clock);
     this.thread = new Thread(this::run, "palisade-audit-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -44,6 +62,30 @@ public final class AuditWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code entry} in its own transaction before returning. Call it before answering (and
+   * before committing to an irreversible action where possible).
+   *
+   * @throws SigningException.Unavailable when the row could not be written (503 to the client)
+   */
+  public void appendDurably(AuditEntry entry) {
+    try {
+      appender.append(List.of(entry));
+      written.incrementAndGet();
+    } catch (RuntimeException e) {
+      LOG.error("durable audit append of a {} event failed: {}", entry.signingType(), e.getMessage());
+      throw new SigningException.Unavailable("the audit log cannot be written; request not completed");
+    }
+  }
+
+  /** One unauthenticated refusal: counted, and written at once only if first of its kind this minute. */
+  public void unauthenticated(String source, String reason) {
+    AuditEntry first = unauthenticated.record(source, reason);
+    if (first != null) {
+      submit(first);
+    }
+  }
+
   public long dropped() {
     return dropped.get();
   }
@@ -52,31 +94,47 @@ public final class AuditWriter implements AutoCloseable {
     return written.get();
   }
 
+  /** False once the writer thread has ended, by {@link #close} or by dying. */
+  public boolean isAlive() {
+    return thread.isAlive();
+  }
+
   private void run() {
     List<AuditEntry> batch = new ArrayList<>();
-    while (running || !queue.isEmpty()) {
-      try {
+    long countsDrainedAt = System.nanoTime();
+    try {
+      while (running || !queue.isEmpty()) {
         AuditEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
         }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        writeUntilItLands(batch);
-        written.addAndGet(batch.size());
-        batch.clear();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        if (System.nanoTime() - countsDrainedAt >= DRAIN_COUNTS_EVERY_NANOS) {
+          batch.addAll(unauthenticated.drain(false));
+          countsDrainedAt = System.nanoTime();
+        }
+        write(batch);
       }
+      write(unauthenticated.drain(true)); // the open minute too: nothing counted is lost at shutdown
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+  }
+
+  private void write(List<AuditEntry> batch) throws InterruptedException {
+    if (batch.isEmpty()) {
+      return;
+    }
+    writeUntilItLands(batch);
+    written.addAndGet(batch.size());
+    batch.clear();
   }
 
   private void writeUntilItLands(List<AuditEntry> batch) throws InterruptedException {
     long backoff = 100;
     while (true) {
       try {
-        log.append(batch);
+        appender.append(batch);
         return;
       } catch (RuntimeException e) {
         LOG.warn("audit log append failed, retrying in {} ms: {}", backoff, e.getMessage());

@@ -5,10 +5,19 @@ import dev.palisade.auth.AuditEntry;
 import dev.palisade.eth2.signing.SlashingSubject;
 import dev.palisade.server.signing.SigningEvent;
 import dev.palisade.server.signing.SigningListener;
+import dev.palisade.server.signing.SigningService;
 import java.time.Clock;
+import java.util.Set;
 
-/** Turns every signing outcome into an audit entry: time, identity, operator, key, type, slot/epoch, decision, reason. */
+/**
+ * Turns every signing outcome into an audit entry: time, identity, operator, key, type, slot/epoch,
+ * decision, reason. Exits and deposits (signed or refused) are written durably before the answer;
+ * everything else is batched.
+ */
 public final class AuditingListener implements SigningListener {
+  /** Irreversible, rare and high-value: never answered without their audit row. */
+  static final Set<String> DURABLE_TYPES = Set.of("VOLUNTARY_EXIT", "DEPOSIT");
+
   private final AuditWriter writer;
   private final Clock clock;
 
@@ -17,6 +26,7 @@ public final class AuditingListener implements SigningListener {
     this.clock = clock;
   }
 
+  /** @throws dev.palisade.server.signing.SigningException.Unavailable when a durable row cannot be written */
   @Override
   public void completed(SigningEvent event) {
     if (event.auditedByStore()) {
@@ -32,7 +42,7 @@ public final class AuditingListener implements SigningListener {
         epoch = attestation.targetEpoch();
       }
     }
-    writer.submit(
+    AuditEntry entry =
         new AuditEntry(
             clock.instant(),
             event.caller().id().value(),
@@ -42,13 +52,18 @@ public final class AuditingListener implements SigningListener {
             slot,
             epoch,
             event.signed() ? AuditDecision.SIGNED : AuditDecision.REFUSED,
-            event.signed() ? "signed" : event.refusal().get() + ": " + event.message()));
+            event.signed() ? "signed" : event.refusal().get() + ": " + event.message());
+    // the row recording that the durable append failed can only be best effort
+    boolean auditFailed = event.refusal().filter(SigningService.AUDIT_UNAVAILABLE::equals).isPresent();
+    if (DURABLE_TYPES.contains(event.typeName()) && !auditFailed) {
+      writer.appendDurably(entry);
+    } else {
+      writer.submit(entry);
+    }
   }
 
-  /** A request refused before any identity was established (401). */
-  public void unauthenticated(String auditReason) {
-    writer.submit(
-        new AuditEntry(clock.instant(), null, null, null, "unknown", null, null, AuditDecision.REFUSED,
-            "unauthenticated: " + auditReason));
+  /** A request refused before any identity was established (401): counted per source and minute. */
+  public void unauthenticated(String source, String auditReason) {
+    writer.unauthenticated(source, auditReason);
   }
 }

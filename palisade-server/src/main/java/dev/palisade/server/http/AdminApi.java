@@ -47,11 +47,18 @@ public final class AdminApi {
 
   private final AccessControl access;
   private final AuditLog auditLog;
+  private final java.util.function.Consumer<AuditEntry> durableAudit;
   private final java.util.function.Supplier<KeyRegistry.ReloadSummary> reload;
 
-  public AdminApi(AccessControl access, AuditLog auditLog, java.util.function.Supplier<KeyRegistry.ReloadSummary> reload) {
+  /**
+   * @param durableAudit writes an audit row before returning, or throws (the change is then
+   *     answered 503: an administrative change is never unaudited)
+   */
+  public AdminApi(AccessControl access, AuditLog auditLog, java.util.function.Consumer<AuditEntry> durableAudit,
+      java.util.function.Supplier<KeyRegistry.ReloadSummary> reload) {
     this.access = access;
     this.auditLog = auditLog;
+    this.durableAudit = durableAudit;
     this.reload = reload;
   }
 
@@ -78,7 +85,7 @@ public final class AdminApi {
   }
 
   private void recordChange(Identity caller, OperatorId operator, String event, String detail) {
-    auditLog.append(new AuditEntry(Instant.now(), caller.id().value(), operator.value(), null, event, null, null,
+    durableAudit.accept(new AuditEntry(Instant.now(), caller.id().value(), operator.value(), null, event, null, null,
         AuditDecision.CHANGED, detail + " (by " + caller.id() + " of operator " + caller.operator() + ")"));
   }
 

@@ -4,6 +4,10 @@ package dev.palisade.server.signing;
 public interface SigningListener {
   SigningListener NONE = event -> {};
 
+  /**
+   * @throws SigningException.Unavailable only from a listener that must record the outcome before
+   *     it is answered and could not; the request then gets 503 and no signature
+   */
   void completed(SigningEvent event);
 
   /** Tells several listeners, in order. */

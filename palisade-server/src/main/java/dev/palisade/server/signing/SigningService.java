@@ -22,8 +22,13 @@ import java.util.function.BooleanSupplier;
  * The signing path: decode → recompute the signing root → every policy → vault. This class is the
  * vault's only caller on the request path, so no message reaches the vault without passing the
  * policies (check → record → sign by construction).
+ *
+ * <p>Listeners may throw {@link SigningException.Unavailable} to veto the answer: the auditing
+ * listener does so when a VOLUNTARY_EXIT or DEPOSIT (or its refusal) cannot be written durably.
  */
 public final class SigningService {
+  /** The refusal reason when a signature was produced but its durable audit row could not be written. */
+  public static final String AUDIT_UNAVAILABLE = "audit_unavailable";
   private final Network network;
   private final Vault vault;
   private final List<SigningPolicy> policies;
@@ -64,18 +69,26 @@ public final class SigningService {
     long started = System.nanoTime();
     BlsPublicKey key = null;
     SigningRequest request = null;
+    BlsSignature signature;
     try {
       key = parseIdentifier(identifier);
       request = decode(body);
       authorize(caller, request, key, identifier);
       requireLoaded(key, identifier);
-      BlsSignature signature = approveAndSign(identifier, key, request, body);
-      listener.completed(event(caller, key, request, null, "signed", started));
-      return signature;
+      signature = approveAndSign(identifier, key, request, body);
     } catch (SigningException e) {
+      // a listener that must record this refusal durably and cannot throws Unavailable instead
       listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
       throw e;
     }
+    try {
+      listener.completed(event(caller, key, request, null, "signed", started));
+    } catch (SigningException.Unavailable e) {
+      // High-value types are audited before the answer: without the row, the signature is withheld.
+      listener.completed(event(caller, key, request, AUDIT_UNAVAILABLE, e.getMessage(), started));
+      throw e;
+    }
+    return signature;
   }
 
   private static SigningEvent event(

@@ -1,0 +1,179 @@
+package dev.palisade.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.palisade.auth.Identity;
+import dev.palisade.crypto.BlsSignature;
+import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.server.http.ErrorResponses;
+import dev.palisade.server.signing.SigningException;
+import io.vertx.core.Context;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The eth2, admin and Keymanager handlers. They run after {@link RequestGate} authenticated the
+ * caller; decoding, policies (which may wait on the slashing store) and BLS run on the bounded
+ * signing pool, never on the event loop.
+ */
+record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+  void sign(RoutingContext ctx) {
+    String identifier = ctx.pathParam("identifier");
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    boolean json = wantsJson(ctx.request().getHeader("Accept"));
+    Identity caller = RequestGate.caller(ctx);
+    runOffLoop(
+        ctx,
+        () -> {
+          BlsSignature signature = services.signing().sign(caller, identifier, body);
+          return () -> respondWithSignature(ctx, signature, json);
+        });
+  }
+
+  void publicKeys(RoutingContext ctx) {
+    Identity caller = RequestGate.caller(ctx);
+    runOffLoop(
+        ctx,
+        () -> {
+          if (!services.access().authorizer().canListKeys(caller)) {
+            throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
+          }
+          ArrayNode array = JSON.createArrayNode();
+          services.access().authorizer().visibleKeys(caller, services.loadedKeys().get()).stream()
+              .sorted()
+              .map(BlsPublicKey::toHex)
+              .forEach(array::add);
+          return () ->
+              ctx.response()
+                  .putHeader("Content-Type", "application/json; charset=utf-8")
+                  .end(array.toString());
+        });
+  }
+
+  /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
+  void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
+    Identity caller = RequestGate.caller(ctx);
+    runOffLoop(
+        ctx,
+        () -> {
+          JsonNode answer = work.apply(caller);
+          return () ->
+              ctx.response()
+                  .setStatusCode(status)
+                  .putHeader("Content-Type", "application/json; charset=utf-8")
+                  .end(answer.toString());
+        });
+  }
+
+  /** Runs {@code work} on the signing pool and its response back on the event loop. */
+  private void runOffLoop(RoutingContext ctx, OffLoopWork work) {
+    Context eventLoop = ctx.vertx().getOrCreateContext();
+    try {
+      pool.execute(
+          () -> {
+            try {
+              Runnable respond = work.run();
+              eventLoop.runOnContext(v -> {
+                if (ctx.response().closed()) { // the client left while we worked: routine, not an error
+                  LOG.debug("client gone before the answer to {} {}", ctx.request().method(), ctx.request().path());
+                  return;
+                }
+                respond.run();
+              });
+            } catch (RuntimeException | Error failure) {
+              WorkerWatchdog.ifFatal(failure); // caught here, so no uncaught handler would see it
+              eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      rejections.incrementAndGet();
+      ErrorResponses.send(ctx, e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface OffLoopWork {
+    Runnable run();
+  }
+
+  /** Web3Signer answers JSON only when asked for it (or for anything); otherwise bare hex. */
+  static boolean wantsJson(String accept) {
+    if (accept == null) {
+      return false;
+    }
+    for (String part : accept.split(",")) {
+      String mediaType = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      if (mediaType.equals("application/json") || mediaType.equals("*/*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static void respondWithSignature(RoutingContext ctx, BlsSignature signature, boolean json) {
+    if (json) {
+      ctx.response()
+          .putHeader("Content-Type", "application/json; charset=utf-8")
+          .end("{\"signature\":\"" + signature.toHex() + "\"}");
+    } else {
+      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(signature.toHex());
+    }
+  }
+
+  static void upcheck(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("OK");
+  }
+
+  void healthcheck(RoutingContext ctx) {
+    ctx.vertx()
+        .executeBlocking(this::healthReport, false)
+        .onSuccess(
+            report ->
+                ctx.response()
+                    .setStatusCode(report.get("status").asText().equals("UP") ? 200 : 503)
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(report.toString()))
+        .onFailure(failure -> ErrorResponses.send(ctx, failure));
+  }
+
+  private ObjectNode healthReport() {
+    ObjectNode report = JSON.createObjectNode();
+    ArrayNode checks = JSON.createArrayNode();
+    boolean allUp = true;
+    List<HealthCheck.Result> results = new ArrayList<>();
+    for (HealthCheck check : services.healthChecks()) {
+      results.add(check.check());
+    }
+    for (HealthCheck.Result result : results) {
+      allUp &= result.up();
+      ObjectNode node = checks.addObject();
+      node.put("id", result.id());
+      node.put("status", result.up() ? "UP" : "DOWN");
+      if (!result.data().isEmpty()) {
+        ObjectNode data = node.putObject("data");
+        for (Map.Entry<String, Object> entry : result.data().entrySet()) {
+          data.putPOJO(entry.getKey(), entry.getValue());
+        }
+      }
+    }
+    String status = allUp ? "UP" : "DOWN";
+    report.put("status", status);
+    report.set("checks", checks);
+    report.put("outcome", status);
+    return report;
+  }
+}
