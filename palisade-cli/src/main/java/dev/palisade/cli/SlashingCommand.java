@@ -1,6 +1,9 @@
 package dev.palisade.cli;
 
 import dev.palisade.server.NodeConfig;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
+import dev.palisade.store.DatabaseConfig;
 import dev.palisade.slashing.InterchangeException;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
@@ -31,13 +34,28 @@ final class SlashingCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static SlashingProtection open(StoreOptions store) throws IOException {
-    NodeConfig.SlashingConfig config = store.slashingConfig();
-    if (config.postgresUrl().isPresent()) {
-      return SlashingProtections.postgres(config.postgresUrl().get(), config.username(), config.password());
+  /** The node's database and its slashing store; closing it closes both. */
+  record Opened(Database database, SlashingProtection protection) implements AutoCloseable {
+    @Override
+    public void close() {
+      protection.close();
+      database.close();
     }
-    Files.createDirectories(store.dataPath);
-    return SlashingProtections.sqlite(store.dataPath);
+  }
+
+  static Opened open(StoreOptions store, DatabaseConfig.IdentityMode mode) {
+    NodeConfig.SlashingConfig config = store.slashingConfig();
+    DatabaseConfig databaseConfig = NodeStorage.config(config, store.dataPath);
+    if (!config.acceptNewDatabase()) {
+      databaseConfig = databaseConfig.withIdentity(mode);
+    }
+    Database database = NodeStorage.open(databaseConfig);
+    try {
+      return new Opened(database, SlashingProtections.open(database, config.options()));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   @Command(
@@ -58,9 +76,9 @@ final class SlashingCommand implements Runnable {
     public Integer call() throws IOException {
       Path absolute = to.toAbsolutePath();
       Path temporary = Files.createTempFile(absolute.getParent(), ".palisade-export", ".json");
-      try (SlashingProtection protection = open(store)) {
+      try (Opened opened = open(store, DatabaseConfig.IdentityMode.STRICT)) {
         try (OutputStream out = Files.newOutputStream(temporary)) {
-          protection.exportInterchange(out, List.of());
+          opened.protection().exportInterchange(out, List.of());
         }
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -87,9 +105,12 @@ final class SlashingCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException, InterchangeException {
-      try (SlashingProtection protection = open(store);
+      // An import is the deliberate way onto a new database: an empty one is accepted, and the
+      // data path remembers it only once the history is in (all or nothing).
+      try (Opened opened = open(store, DatabaseConfig.IdentityMode.ACCEPT_NEW_ON_CONFIRM);
           InputStream in = Files.newInputStream(from)) {
-        protection.importInterchange(in);
+        opened.protection().importInterchange(in);
+        opened.database().confirmIdentity();
       }
       spec.commandLine().getOut().println("Imported slashing protection history from " + from);
       return 0;

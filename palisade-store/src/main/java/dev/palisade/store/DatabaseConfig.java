@@ -87,7 +87,7 @@ public record DatabaseConfig(
 
   /** The URL or file, for messages: no credentials. */
   public String describe() {
-    return url.map(u -> "PostgreSQL " + redact(u)).orElse("SQLite " + sqliteFile().toAbsolutePath());
+    return url.map(u -> "PostgreSQL " + redact(u)).orElseGet(() -> "SQLite " + sqliteFile().toAbsolutePath());
   }
 
   static String redact(String url) {
