@@ -36,8 +36,9 @@ class SqliteIdentityTest {
   void firstStartCreatesTheDatabasePrivateAndRemembersItsId() throws Exception {
     Path data = temp.resolve("a/data");
     String id;
-    try (Database database = Database.open(DatabaseConfig.sqlite(data))) {
-      write(database); // makes SQLite create -wal and -shm
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        Connection open = database.dataSource().getConnection()) { // -wal and -shm live while a connection does
+      write(database);
       id = database.id();
       assertTrue(id.matches("[0-9a-f]{32}"), id);
       assertEquals(id, Files.readString(data.resolve("database-id")).trim());
