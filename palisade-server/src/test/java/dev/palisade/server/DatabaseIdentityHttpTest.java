@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
@@ -80,6 +81,19 @@ class DatabaseIdentityHttpTest {
     HttpResponse<String> health = client.get("/healthcheck");
     assertEquals(503, health.statusCode(), health.body());
     assertTrue(health.body().contains("DOWN"), health.body());
+  }
+
+  @Test
+  void aFreshDataPathAndItsFilesArePrivate() throws Exception {
+    Path data = temp.resolve("data");
+    try (PalisadeNode node = startWithKey(TestNodes.sqlite(Networks.named("mainnet"), data))) {
+      assertEquals(200, new HttpTestClient(node.port())
+          .sign(SigningApiTest.PUBKEY, SigningApiTest.attestation(1, 2, root()), null).statusCode());
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
+      for (String name : new String[] {FILE, FILE + "-wal", FILE + "-shm", "database-id"}) {
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(name))), name);
+      }
+    }
   }
 
   @Test
