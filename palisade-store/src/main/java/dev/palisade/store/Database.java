@@ -206,9 +206,16 @@ public final class Database implements AutoCloseable {
     guard.ensureUsable();
   }
 
-  /** Why the database may no longer be used; empty while it is the one opened. */
+  /**
+   * Why the database may no longer be used; empty while it is the one opened. Cheap enough for
+   * every health probe: SQLite's file is checked now (one stat), the id by the periodic check.
+   */
   public Optional<String> failure() {
-    guard.check();
+    try {
+      guard.ensureUsable();
+    } catch (SQLException e) {
+      // the reason is kept by the guard
+    }
     return guard.failure();
   }
 
