@@ -4,6 +4,7 @@ import dev.palisade.eth2.Network;
 import dev.palisade.eth2.Networks;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.slashing.SlashingOptions;
+import dev.palisade.store.Dialect;
 import java.io.IOException;
 import java.time.Duration;
 import java.nio.file.Files;
@@ -94,10 +95,7 @@ final class StoreOptions {
   }
 
   NodeConfig.SlashingConfig slashingConfig() {
-    if (slashingDbUrl != null && !slashingDbUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(
-          "--db-url must be a jdbc:postgresql:// URL (SQLite is the default and needs no URL)");
-    }
+    Dialect.ofUrl(slashingDbUrl); // palisade-store decides what a URL may be
     if (pruningEpochsToKeep < 1 || pruningIntervalHours < 1) {
       throw new IllegalArgumentException("pruning epochs to keep and interval must be at least 1");
     }

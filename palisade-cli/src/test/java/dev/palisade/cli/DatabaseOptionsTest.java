@@ -43,6 +43,9 @@ class DatabaseOptionsTest {
     assertEquals(URL, parse(Map.of("PALISADE_DB_URL", URL)).postgresUrl().orElseThrow());
     assertEquals(URL, parse(Map.of("PALISADE_SLASHING_PROTECTION_DB_URL", URL)).postgresUrl().orElseThrow());
     assertEquals("signer", parse(Map.of(), "--db-url", URL, "--db-username", "signer").username());
+    IllegalArgumentException other =
+        assertThrows(IllegalArgumentException.class, () -> parse(Map.of(), "--db-url", "jdbc:mysql://db/x"));
+    assertTrue(other.getMessage().contains("jdbc:postgresql://"), other.getMessage());
   }
 
   @Test
