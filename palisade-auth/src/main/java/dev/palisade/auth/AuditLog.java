@@ -1,5 +1,6 @@
 package dev.palisade.auth;
 
+import dev.palisade.store.Dialect;
 import dev.palisade.eth2.BlsPublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,29 +1,28 @@
 package dev.palisade.auth;
 
+import dev.palisade.store.DatabaseUnavailableException;
+import dev.palisade.store.Dialect;
+import dev.palisade.store.MigrationSet;
+import dev.palisade.store.Migrations;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
-/**
- * Creates and upgrades this module's tables. Other modules migrate the same database, so ours keep
- * their own history table, and a database that already holds their tables is baselined at version 0
- * (so our V1 still runs) instead of being refused as "non-empty without history".
- */
+/** This module's tables, run by palisade-store's one migration runner in their own history table. */
 public final class AuthMigrations {
   public static final String HISTORY_TABLE = "flyway_history_auth";
+  public static final MigrationSet SET =
+      new MigrationSet(
+          "identity and audit",
+          HISTORY_TABLE,
+          "classpath:db/auth/sqlite",
+          "classpath:db/auth/postgresql",
+          AuthMigrations.class.getClassLoader());
 
   private AuthMigrations() {}
 
   public static void migrate(DataSource dataSource, Dialect dialect) {
     try {
-      Flyway.configure(AuthMigrations.class.getClassLoader())
-          .dataSource(dataSource)
-          .table(HISTORY_TABLE)
-          .locations(dialect.migrationLocation())
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
+      Migrations.run(dataSource, dialect, SET);
+    } catch (DatabaseUnavailableException e) {
       throw new AuthStoreUnavailableException("auth store migration failed: " + e.getMessage(), e);
     }
   }

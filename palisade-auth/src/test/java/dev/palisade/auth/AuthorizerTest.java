@@ -1,5 +1,6 @@
 package dev.palisade.auth;
 
+import dev.palisade.store.Dialect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

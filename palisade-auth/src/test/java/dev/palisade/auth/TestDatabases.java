@@ -1,5 +1,6 @@
 package dev.palisade.auth;
 
+import dev.palisade.store.Dialect;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -7,7 +7,7 @@ import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.keys.KeySealer;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class StartupBench {
         SealedFileKek kek =
             SealedFileKek.create(dir.resolve(SealedFileKek.DEFAULT_FILE_NAME), passphrase, ScryptParams.DEFAULT)) {
       SealedKeyStore store =
-          new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("vault.db")), Dialect.SQLITE);
+          new SealedKeyStore(SealedKeyStore.openSqlite(dir.resolve("vault.db")).dataSource(), Dialect.SQLITE);
       store.registerKek(kek.id(), "sealed-file", dir.resolve(SealedFileKek.DEFAULT_FILE_NAME).toString());
       store.setOperatorKek(OPERATOR, kek.id());
       for (int offset = 0; offset < count; offset += CHUNK) {

@@ -9,7 +9,7 @@ import dev.palisade.vault.kek.Passphrase;
 import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.keys.LoadSummary;
 import dev.palisade.vault.keys.SealedKeyLoader;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -73,7 +73,7 @@ public final class StartupChild {
           SealedFileKek kek = SealedFileKek.open(keyDir.resolve(SealedFileKek.DEFAULT_FILE_NAME), p)) {
         mark(out, "kekUnlocked");
         SealedKeyStore store =
-            new SealedKeyStore(SealedKeyStore.sqliteDataSource(keyDir.resolve("vault.db")), Dialect.SQLITE);
+            new SealedKeyStore(SealedKeyStore.openSqlite(keyDir.resolve("vault.db")).dataSource(), Dialect.SQLITE);
         mark(out, "storeOpened");
         loader = new SealedKeyLoader(store, KekRing.of(kek));
         LoadSummary summary =

@@ -16,7 +16,7 @@ import dev.palisade.auth.Operator;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
-import dev.palisade.server.Database;
+import dev.palisade.store.Database;
 import dev.palisade.server.access.AccessControl;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -42,7 +42,7 @@ final class AccessCommands {
 
   /** Opens the identity store on the same database the signer uses. */
   private static <T> T withStore(StoreOptions store, StoreWork<IdentityStore, T> work) throws Exception {
-    try (Database database = Database.open(store.slashingConfig(), store.dataPath);
+    try (Database database = KeysCommands.openDatabase(store);
         IdentityStore identities = IdentityStore.open(database.dataSource(), database.dialect())) {
       return work.run(identities);
     }
@@ -55,7 +55,7 @@ final class AccessCommands {
   private static <T> T change(
       StoreOptions store, StoreWork<IdentityStore, T> work, java.util.function.Function<T, AuditEntry> row)
       throws Exception {
-    try (Database database = Database.open(store.slashingConfig(), store.dataPath);
+    try (Database database = KeysCommands.openDatabase(store);
         IdentityStore identities = IdentityStore.open(database.dataSource(), database.dialect())) {
       T result = work.run(identities);
       AuditEntry entry = row.apply(result);
@@ -297,7 +297,7 @@ final class AccessCommands {
     }
 
     private static <T> T withLog(StoreOptions store, StoreWork<AuditLog, T> work) throws Exception {
-      try (Database database = Database.open(store.slashingConfig(), store.dataPath)) {
+      try (Database database = KeysCommands.openDatabase(store)) {
         return work.run(AuditLog.open(database.dataSource(), database.dialect()));
       }
     }

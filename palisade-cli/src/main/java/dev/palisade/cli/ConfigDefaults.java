@@ -84,13 +84,28 @@ final class ConfigDefaults implements IDefaultValueProvider {
     if (!(argSpec instanceof OptionSpec option) || option.longestName().equals(CONFIG_FILE_OPTION)) {
       return null;
     }
-    String name = option.longestName().replaceFirst("^-+", "");
-    String fromEnvironment =
-        environment.get(ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_'));
-    if (fromEnvironment != null) {
-      return fromEnvironment;
+    // Every name of an option counts (--db-url and its alias --slashing-protection-db-url): the
+    // environment first, in the order the names are declared, then the file.
+    for (String name : names(option)) {
+      String fromEnvironment = environment.get(ENV_PREFIX + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (fromEnvironment != null) {
+        return fromEnvironment;
+      }
     }
-    String fromFile = fileValues.get(name.toLowerCase(Locale.ROOT));
-    return fromFile != null ? fromFile : option.defaultValue();
+    for (String name : names(option)) {
+      String fromFile = fileValues.get(name.toLowerCase(Locale.ROOT));
+      if (fromFile != null) {
+        return fromFile;
+      }
+    }
+    return option.defaultValue();
+  }
+
+  private static java.util.List<String> names(OptionSpec option) {
+    java.util.List<String> longNames = java.util.Arrays.stream(option.names())
+        .filter(n -> n.startsWith("--"))
+        .map(n -> n.substring(2))
+        .toList();
+    return longNames.isEmpty() ? java.util.List.of(option.longestName().replaceFirst("^-+", "")) : longNames;
   }
 }

@@ -1,9 +1,8 @@
 package dev.palisade.cli;
 
 import dev.palisade.eth2.BlsPublicKey;
-import dev.palisade.server.Database;
-import dev.palisade.server.NodeConfig;
-import dev.palisade.slashing.SlashingProtections;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
 import dev.palisade.server.keys.SealedKeys;
 import dev.palisade.server.keys.SealedKeysConfig;
 import dev.palisade.vault.kek.KekException;
@@ -47,21 +46,9 @@ final class KeysCommands {
 
   private KeysCommands() {}
 
-  /**
-   * The signer's database. The slashing store migrates first (its schema history must be the
-   * first on a fresh database, as when {@code palisade run} creates it), then the caller's stores.
-   */
-  static Database openDatabase(StoreOptions store) throws Exception {
-    NodeConfig.SlashingConfig config = store.slashingConfig();
-    if (config.enabled()) {
-      if (config.postgresUrl().isPresent()) {
-        SlashingProtections.postgres(config.postgresUrl().get(), config.username(), config.password()).close();
-      } else {
-        Files.createDirectories(store.dataPath);
-        SlashingProtections.sqlite(store.dataPath).close();
-      }
-    }
-    return Database.open(config, store.dataPath);
+  /** The signer's database, opened and migrated as {@code palisade run} opens it. */
+  static Database openDatabase(StoreOptions store) {
+    return NodeStorage.open(store.slashingConfig(), store.dataPath);
   }
 
   @Command(

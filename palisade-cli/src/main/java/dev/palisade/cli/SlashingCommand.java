@@ -1,6 +1,9 @@
 package dev.palisade.cli;
 
 import dev.palisade.server.NodeConfig;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
+import dev.palisade.store.DatabaseConfig;
 import dev.palisade.slashing.InterchangeException;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
@@ -34,13 +37,28 @@ final class SlashingCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  static SlashingProtection open(StoreOptions store) throws IOException {
-    NodeConfig.SlashingConfig config = store.slashingConfig();
-    if (config.postgresUrl().isPresent()) {
-      return SlashingProtections.postgres(config.postgresUrl().get(), config.username(), config.password());
+  /** The node's database and its slashing store; closing it closes both. */
+  record Opened(Database database, SlashingProtection protection) implements AutoCloseable {
+    @Override
+    public void close() {
+      protection.close();
+      database.close();
     }
-    Files.createDirectories(store.dataPath);
-    return SlashingProtections.sqlite(store.dataPath);
+  }
+
+  static Opened open(StoreOptions store, DatabaseConfig.IdentityMode mode) {
+    NodeConfig.SlashingConfig config = store.slashingConfig();
+    DatabaseConfig databaseConfig = NodeStorage.config(config, store.dataPath);
+    if (!config.acceptNewDatabase()) {
+      databaseConfig = databaseConfig.withIdentity(mode);
+    }
+    Database database = NodeStorage.open(databaseConfig);
+    try {
+      return new Opened(database, SlashingProtections.open(database, config.options()));
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
   }
 
   @Command(
@@ -61,9 +79,9 @@ final class SlashingCommand implements Runnable {
     public Integer call() throws IOException {
       Path absolute = OptionFiles.writableTarget("--to", to);
       Path temporary = Files.createTempFile(absolute.getParent(), ".palisade-export", ".json");
-      try (SlashingProtection protection = open(store)) {
+      try (Opened opened = open(store, DatabaseConfig.IdentityMode.STRICT)) {
         try (OutputStream out = Files.newOutputStream(temporary)) {
-          protection.exportInterchange(out, List.of());
+          opened.protection().exportInterchange(out, List.of());
         }
         Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
@@ -98,7 +116,10 @@ final class SlashingCommand implements Runnable {
     public Integer call() throws IOException, InterchangeException {
       byte[] document = OptionFiles.read("--from", from, 64L << 20);
       PrintWriter out = spec.commandLine().getOut();
-      try (SlashingProtection protection = open(store)) {
+      // An import is the deliberate way onto a new database: an empty one is accepted, and the
+      // data path remembers it only once the history is in (all or nothing).
+      try (Opened opened = open(store, DatabaseConfig.IdentityMode.ACCEPT_NEW_ON_CONFIRM)) {
+        SlashingProtection protection = opened.protection();
         List<dev.palisade.eth2.BlsPublicKey> keys = InterchangeAudit.keys(document); // a bad file changes nothing
         // the database belongs to one network (--network): a file of another network is refused
         store.resolveNetwork().genesisValidatorsRoot().ifPresent(protection::pinGenesisValidatorsRoot);
@@ -122,6 +143,7 @@ final class SlashingCommand implements Runnable {
           return 1;
         }
         protection.importInterchange(new ByteArrayInputStream(document));
+        opened.database().confirmIdentity();
       }
       out.println("Imported slashing protection history from " + from);
       return 0;

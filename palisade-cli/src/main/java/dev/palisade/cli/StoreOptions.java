@@ -4,6 +4,7 @@ import dev.palisade.eth2.Network;
 import dev.palisade.eth2.Networks;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.slashing.SlashingOptions;
+import dev.palisade.store.Dialect;
 import java.io.IOException;
 import java.time.Duration;
 import java.nio.file.Files;
@@ -34,17 +35,32 @@ final class StoreOptions {
   boolean slashingProtectionEnabled;
 
   @Option(
-      names = "--slashing-protection-db-url",
-      description = "jdbc:postgresql://… to share slashing history between instances. Default: SQLite in --data-path")
+      names = {"--db-url", "--slashing-protection-db-url"},
+      description = "jdbc:postgresql://… for slashing history, identities, audit and sealed keys shared between"
+          + " instances. Default: SQLite in --data-path")
   String slashingDbUrl;
 
-  @Option(names = "--slashing-protection-db-username", description = "PostgreSQL user")
+  @Option(names = {"--db-username", "--slashing-protection-db-username"}, description = "PostgreSQL user")
   String slashingDbUsername;
 
   @Option(
-      names = "--slashing-protection-db-password",
-      description = "PostgreSQL password (prefer the PALISADE_SLASHING_PROTECTION_DB_PASSWORD variable)")
+      names = "--db-password-file",
+      description = "File holding the PostgreSQL password (or the PALISADE_DB_PASSWORD variable)")
+  Path dbPasswordFile;
+
+  @Option(
+      names = {"--slashing-protection-db-password", "--db-password"},
+      description = "PostgreSQL password; visible to every local user in ps: prefer --db-password-file or PALISADE_DB_PASSWORD")
   String slashingDbPassword;
+
+  @Option(
+      names = "--db-accept-new-database",
+      defaultValue = "false",
+      arity = "0..1",
+      description = "Start on an empty or different database than the one this --data-path used before: its"
+          + " slashing history does not protect this node (prefer `palisade slashing import` of the exported history)."
+          + " Default: ${DEFAULT-VALUE}")
+  boolean acceptNewDatabase;
 
   @Option(
       names = "--slashing-protection-pruning-enabled",
@@ -79,10 +95,7 @@ final class StoreOptions {
   }
 
   NodeConfig.SlashingConfig slashingConfig() {
-    if (slashingDbUrl != null && !slashingDbUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException(
-          "--slashing-protection-db-url must be a jdbc:postgresql:// URL (SQLite is the default and needs no URL)");
-    }
+    Dialect.ofUrl(slashingDbUrl); // palisade-store decides what a URL may be
     if (pruningEpochsToKeep < 1 || pruningIntervalHours < 1) {
       throw new IllegalArgumentException("pruning epochs to keep and interval must be at least 1");
     }
@@ -96,8 +109,26 @@ final class StoreOptions {
         slashingProtectionEnabled,
         Optional.ofNullable(slashingDbUrl),
         slashingDbUsername,
-        slashingDbPassword,
-        options);
+        password(),
+        options,
+        acceptNewDatabase);
+  }
+
+  /** From --db-password-file, else the option or PALISADE_DB_PASSWORD; never echoed. */
+  private String password() {
+    if (dbPasswordFile == null) {
+      return slashingDbPassword;
+    }
+    if (slashingDbPassword != null) {
+      throw new IllegalArgumentException("give the database password once: --db-password-file or the variable/option, not both");
+    }
+    try {
+      String content = Files.readString(dbPasswordFile);
+      return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+          : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --db-password-file " + dbPasswordFile + ": " + e.getClass().getSimpleName());
+    }
   }
 
   String describeSlashingStore() {
@@ -105,7 +136,7 @@ final class StoreOptions {
       return "DISABLED";
     }
     return slashingDbUrl != null
-        ? "PostgreSQL " + slashingDbUrl.replaceAll("//[^@/]*@", "//")
+        ? "PostgreSQL " + slashingDbUrl.replaceAll("//[^@/]*@", "//").replaceAll("(?i)(password=)[^&;]*", "$1***")
         : "SQLite in " + dataPath.toAbsolutePath();
   }
 }

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.palisade.auth.AuditDecision;
 import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
-import dev.palisade.server.Database;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
 import dev.palisade.server.NodeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -69,7 +70,7 @@ class AccessCommandsTest {
 
   @Test
   void auditVerifyDetectsADeletedAndAnAlteredRow() throws Exception {
-    try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), temp)) {
+    try (Database database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), temp)) {
       AuditLog log = AuditLog.open(database.dataSource(), database.dialect());
       for (int i = 0; i < 5; i++) {
         log.append(new AuditEntry(Instant.now(), "vc", "default", null, "ATTESTATION", null, (long) i,
@@ -89,7 +90,7 @@ class AccessCommandsTest {
 
   @Test
   void auditVerifyDetectsADeletedRow() throws Exception {
-    try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), temp)) {
+    try (Database database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), temp)) {
       AuditLog log = AuditLog.open(database.dataSource(), database.dialect());
       for (int i = 0; i < 4; i++) {
         log.append(new AuditEntry(Instant.now(), "vc", "default", null, "BLOCK_V2", (long) i, null,
@@ -115,7 +116,7 @@ class AccessCommandsTest {
   }
 
   private void tamper(String sql) throws Exception {
-    try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), temp);
+    try (Database database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), temp);
         Connection connection = database.dataSource().getConnection();
         Statement statement = connection.createStatement()) {
       assertEquals(1, statement.executeUpdate(sql));

@@ -1,7 +1,8 @@
 package dev.palisade.cli;
 
 import dev.palisade.crypto.BlsSecretKey;
-import dev.palisade.server.Database;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.server.keys.SealedKeys;
 import dev.palisade.server.keys.SealedKeysConfig;
@@ -41,7 +42,7 @@ public final class SealedKeysGenerator {
             Optional.of(() -> PassphraseSource.fromFile(passphraseFile)),
             Optional.empty());
     int inserted = 0;
-    try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), dataPath);
+    try (Database database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), dataPath);
         SealedKeys sealed = SealedKeys.open(config, SealedKeys.store(database), OperatorId.DEFAULT, true)) {
       for (int offset = 0; offset < count; offset += CHUNK) {
         int first = offset;

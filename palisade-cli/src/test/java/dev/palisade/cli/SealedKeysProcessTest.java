@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.palisade.cli.PalisadeHarness.Ended;
 import dev.palisade.cli.PalisadeHarness.Outcome;
 import dev.palisade.cli.PalisadeHarness.Running;
-import dev.palisade.server.Database;
+import dev.palisade.server.NodeStorage;
+import dev.palisade.store.Database;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.server.keys.SealedKeys;
 import dev.palisade.vault.kek.KekRing;
@@ -129,7 +130,7 @@ class SealedKeysProcessTest {
 
     // A rotation to a third KEK that stopped after rewrapping, before the KEK file was replaced.
     Path third = Files.writeString(temp.resolve("third-pass"), "third passphrase\n");
-    try (Database database = Database.open(NodeConfig.SlashingConfig.embedded(), data);
+    try (Database database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), data);
         SealedFileKek current = SealedFileKek.open(data.resolve("kek.sealed"), Passphrase.of("second passphrase"));
         SealedFileKek next = SealedFileKek.create(
             data.resolve("kek.sealed.new"), Passphrase.of("third passphrase"), ScryptParams.DEFAULT)) {

@@ -93,19 +93,42 @@ public record NodeConfig(
     }
   }
 
-  /** Where slashing history lives; {@code postgresUrl} empty means SQLite in the data path. */
+  /**
+   * Where slashing history (and with it identities, audit and sealed keys) lives; {@code
+   * postgresUrl} empty means SQLite in the data path.
+   *
+   * @param acceptNewDatabase start even on an empty or different database than the data path used
+   *     before (the operator's deliberate choice; see palisade-store's database identity)
+   */
   public record SlashingConfig(
       boolean enabled,
       Optional<String> postgresUrl,
       String username,
       String password,
-      SlashingOptions options) {
+      SlashingOptions options,
+      boolean acceptNewDatabase) {
+    public SlashingConfig(
+        boolean enabled, Optional<String> postgresUrl, String username, String password, SlashingOptions options) {
+      this(enabled, postgresUrl, username, password, options, false);
+    }
+
     public SlashingConfig(boolean enabled, Optional<String> postgresUrl, String username, String password) {
       this(enabled, postgresUrl, username, password, SlashingOptions.defaults());
     }
 
     public static SlashingConfig embedded() {
       return new SlashingConfig(true, Optional.empty(), null, null);
+    }
+
+    public SlashingConfig withAcceptNewDatabase(boolean accept) {
+      return new SlashingConfig(enabled, postgresUrl, username, password, options, accept);
+    }
+
+    @Override
+    public String toString() {
+      return "SlashingConfig[enabled=" + enabled + ", url=" + postgresUrl.map(u -> u.replaceAll("(?i)(password=)[^&;]*", "$1***"))
+          + ", username=" + username + ", password=" + (password == null ? "none" : "***")
+          + ", acceptNewDatabase=" + acceptNewDatabase + "]";
     }
   }
 

@@ -30,6 +30,7 @@ import dev.palisade.server.signing.SlashingPolicy;
 import dev.palisade.slashing.HealthStatus;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
+import dev.palisade.store.Database;
 import dev.palisade.vault.InProcessVault;
 import dev.palisade.vault.Vault;
 import dev.palisade.vault.remote.RemoteVault;
@@ -73,6 +74,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final InProcessVault inProcessVault;
   private final Vault vault;
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
+  private final Database database;
   private final SlashingProtection slashing;
   private final AccessControl access;
   private final KeyRegistry registry;
@@ -95,14 +97,16 @@ public final class PalisadeNode implements AutoCloseable {
     }
     this.watchdog = WorkerWatchdog.start(exit); // before the stores: covers every worker they start
     try {
-      this.slashing = openSlashingProtection(config);
+      // One database for slashing history, identities, audit and sealed keys; refuses one that is
+      // not the database this data path used before.
+      this.database = NodeStorage.open(config.slashing(), config.dataPath());
+      resources.add(database);
+      this.slashing = openSlashingProtection(config, database);
       if (slashing != null) {
         resources.add(slashing);
         // a database that recorded another network's history must not be used for this one
         config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
       }
-      Database database = Database.open(config.slashing(), config.dataPath());
-      resources.add(database);
       // Before anything else writes: a wrong KEK passphrase stops the start here, having changed nothing.
       this.keks =
           inProcessVault != null && !config.keks().isEmpty()
@@ -234,29 +238,18 @@ public final class PalisadeNode implements AutoCloseable {
                 : HealthCheck.Result.down(
                     "slashing-protection-db-health-check", Map.of("error", health.message()));
           });
+    } else { // the slashing store's health covers a removed or replaced database; without it:
+      checks.add(
+          () -> database.failure()
+              .map(failure -> HealthCheck.Result.down("database-health-check", Map.<String, Object>of("error", failure)))
+              .orElseGet(() -> HealthCheck.Result.up("database-health-check", Map.of())));
     }
     return checks;
   }
 
-  private static SlashingProtection openSlashingProtection(NodeConfig config) {
+  private static SlashingProtection openSlashingProtection(NodeConfig config, Database database) {
     NodeConfig.SlashingConfig slashingConfig = config.slashing();
-    if (!slashingConfig.enabled()) {
-      return null;
-    }
-    if (slashingConfig.postgresUrl().isPresent()) {
-      return SlashingProtections.postgres(
-          slashingConfig.postgresUrl().get(),
-          slashingConfig.username(),
-          slashingConfig.password(),
-          slashingConfig.options());
-    }
-    try {
-      Files.createDirectories(config.dataPath());
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot create data path " + config.dataPath() + ": " + e.getMessage(), e);
-    }
-    return SlashingProtections.sqlite(config.dataPath(), slashingConfig.options());
+    return slashingConfig.enabled() ? SlashingProtections.open(database, slashingConfig.options()) : null;
   }
 
   private static List<X509Certificate> readCertificates(NodeConfig.AccessConfig access) {

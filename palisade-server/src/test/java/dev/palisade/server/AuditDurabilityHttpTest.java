@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.AuditRecord;
-import dev.palisade.auth.Dialect;
+import dev.palisade.store.DatabaseConfig;
+import dev.palisade.store.Dialect;
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.eth2.Hex;
 import dev.palisade.eth2.Networks;
@@ -104,7 +105,7 @@ class AuditDurabilityHttpTest {
   }
 
   static void sql(Path data, String statement) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(Database.SQLITE_FILE_NAME));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve(DatabaseConfig.SQLITE_FILE_NAME));
         Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 5000");
       s.execute(statement);
@@ -113,7 +114,7 @@ class AuditDurabilityHttpTest {
 
   private static AuditLog auditLog(Path data) {
     SQLiteDataSource dataSource = new SQLiteDataSource();
-    dataSource.setUrl("jdbc:sqlite:" + data.resolve(Database.SQLITE_FILE_NAME));
+    dataSource.setUrl("jdbc:sqlite:" + data.resolve(DatabaseConfig.SQLITE_FILE_NAME));
     return AuditLog.open(dataSource, Dialect.SQLITE);
   }
 }

@@ -420,6 +420,10 @@ final class DatabaseSlashingProtection implements SlashingProtection {
     if (closed) {
       return HealthStatus.down("slashing protection is closed");
     }
+    Optional<String> replaced = store.databaseFailure();
+    if (replaced.isPresent()) {
+      return HealthStatus.down(replaced.get());
+    }
     try (Connection c = store.openReader()) {
       store.ping(c);
     } catch (SQLException e) {

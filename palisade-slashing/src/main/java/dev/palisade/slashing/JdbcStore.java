@@ -48,6 +48,9 @@ abstract class JdbcStore implements AutoCloseable {
 
   abstract String description();
 
+  /** Why the database may no longer be used (removed, replaced, re-pointed); empty while fine. */
+  abstract Optional<String> databaseFailure();
+
   /** A connection for the writer thread; release it with {@link #releaseWriter}. */
   abstract Connection acquireWriter() throws SQLException;
 
@@ -55,6 +58,16 @@ abstract class JdbcStore implements AutoCloseable {
 
   @Override
   public abstract void close();
+
+  static void closeOwned(AutoCloseable owned) {
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        // closing a pool cannot fail in a way the caller could act on
+      }
+    }
+  }
 
   /** Called by each writer thread as it exits. */
   void writerStopped() {}

@@ -1,16 +1,16 @@
 package dev.palisade.slashing;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.palisade.slashing.Check.AttestationCheck;
 import dev.palisade.slashing.Check.BlockCheck;
+import dev.palisade.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
-import org.flywaydb.core.Flyway;
+import java.util.Optional;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,53 +74,29 @@ final class PostgresStore extends JdbcStore {
       FROM cur
       """;
 
-  private final HikariDataSource dataSource;
-  private final String url;
+  private final Database database;
+  private final DataSource dataSource;
+  private final AutoCloseable owned;
 
-  PostgresStore(String jdbcUrl, String user, String password, SlashingOptions options) {
+  /**
+   * On the node's database, whose pool carries the connect and socket timeouts (fail closed);
+   * closes {@code owned} (may be null) with the store.
+   */
+  PostgresStore(Database database, SlashingOptions options, AutoCloseable owned) {
     super(options);
-    this.url = jdbcUrl;
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("palisade-slashing");
-    config.setJdbcUrl(jdbcUrl);
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(Math.max(options.poolSize(), options.writerThreads() + 1));
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(Math.max(250, options.connectionTimeout().toMillis()));
-    config.setValidationTimeout(Math.max(250, Math.min(1000, options.connectionTimeout().toMillis())));
-    config.setInitializationFailTimeout(options.connectionTimeout().toMillis());
-    long connectSeconds = Math.max(1, options.connectionTimeout().toSeconds());
-    long socketSeconds = Math.max(5, options.statementTimeout().toSeconds() * 3);
-    config.addDataSourceProperty("connectTimeout", String.valueOf(connectSeconds));
-    config.addDataSourceProperty("loginTimeout", String.valueOf(connectSeconds));
-    // A dead or partitioned server must not hang a writer: reads time out (fail closed).
-    config.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
-    config.addDataSourceProperty("tcpKeepAlive", "true");
-    config.addDataSourceProperty("ApplicationName", "palisade-slashing");
-    try {
-      dataSource = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new SlashingStoreUnavailableException("cannot connect to the slashing protection database", e);
-    }
-    try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration/postgresql")
-          // other modules (identities, sealed keys) may have created their tables first: start at 0
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw new SlashingStoreUnavailableException("cannot migrate the slashing protection database", e);
-    }
+    this.database = database;
+    this.dataSource = database.dataSource();
+    this.owned = owned;
+  }
+
+  @Override
+  Optional<String> databaseFailure() {
+    return database.failure();
   }
 
   @Override
   String description() {
-    return "PostgreSQL " + url.replaceAll("password=[^&]*", "password=***");
+    return database.describe();
   }
 
   @Override
@@ -344,6 +320,6 @@ final class PostgresStore extends JdbcStore {
 
   @Override
   public void close() {
-    dataSource.close();
+    closeOwned(owned);
   }
 }

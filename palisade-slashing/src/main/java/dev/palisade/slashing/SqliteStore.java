@@ -1,66 +1,60 @@
 package dev.palisade.slashing;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.palisade.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
+import java.util.Optional;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * The embedded default: one SQLite file in the data directory, WAL journal, synchronous=FULL (a
- * commit survives power loss), every write transaction BEGIN IMMEDIATE (the write lock is taken
+ * The embedded default: one SQLite file in the data directory (opened by palisade-store's {@link
+ * Database}: WAL journal, synchronous=FULL, so a commit survives power loss), every write
+ * transaction an explicit BEGIN IMMEDIATE (the write lock is taken
  * up front, so two connections or processes never deadlock upgrading a read lock). Several store
  * instances, even processes, may share the file: the write lock serialises them.
  */
 final class SqliteStore extends JdbcStore {
-  static final String FILE_NAME = "slashing-protection.sqlite";
-
-  private final SQLiteDataSource dataSource;
-  private final Path file;
+  private final Database database;
+  private final AutoCloseable owned;
   private Connection writer; // owned by the single writer thread
 
-  SqliteStore(Path dataDirectory, SlashingOptions options) {
+  /** On the node's database; closes {@code owned} (may be null) with the store. */
+  SqliteStore(Database database, SlashingOptions options, AutoCloseable owned) {
     super(options);
-    try {
-      Files.createDirectories(dataDirectory);
-    } catch (java.io.IOException e) {
-      throw new SlashingStoreUnavailableException("cannot create " + dataDirectory, e);
-    }
-    this.file = dataDirectory.resolve(FILE_NAME);
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-    config.setBusyTimeout((int) options.statementTimeout().toMillis());
-    config.enforceForeignKeys(true);
-    dataSource = new SQLiteDataSource(config);
-    dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration/sqlite")
-        // other modules (identities, sealed keys) may have created their tables first: start at 0
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
+    this.database = database;
+    this.owned = owned;
+  }
+
+  @Override
+  Optional<String> databaseFailure() {
+    return database.failure();
   }
 
   @Override
   String description() {
-    return "SQLite " + file;
+    return database.describe();
   }
 
   @Override
   Connection acquireWriter() throws SQLException {
+    // The writer connection stays open: a removed or replaced file would go on taking writes on
+    // the old inode, so every batch first checks the file is still the one opened (one stat).
+    database.ensureUsable();
     if (writer == null) {
-      writer = dataSource.getConnection();
+      Connection c = database.dataSource().getConnection();
+      try (Statement s = c.createStatement()) {
+        // this connection's own settings: a writer waits at most a statement timeout for the lock
+        s.execute("PRAGMA busy_timeout = " + options.statementTimeout().toMillis());
+        s.execute("PRAGMA foreign_keys = ON");
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      writer = c;
     }
     return writer;
   }
@@ -79,7 +73,7 @@ final class SqliteStore extends JdbcStore {
 
   @Override
   Connection openReader() throws SQLException {
-    return dataSource.getConnection();
+    return database.dataSource().getConnection();
   }
 
   // Explicit BEGIN IMMEDIATE/COMMIT in autocommit mode: sqlite-jdbc's non-autocommit mode would
@@ -164,5 +158,6 @@ final class SqliteStore extends JdbcStore {
   @Override
   public void close() {
     // the writer thread releases (closes) its connection when it stops
+    closeOwned(owned);
   }
 }

@@ -23,7 +23,7 @@ class SqliteTransactionHookTest extends TransactionHookContractTest {
   Connection connect(String database) throws SQLException {
     Connection c =
         DriverManager.getConnection(
-            "jdbc:sqlite:" + Path.of(database).resolve(SqliteStore.FILE_NAME).toAbsolutePath());
+            "jdbc:sqlite:" + Path.of(database).resolve(dev.palisade.store.DatabaseConfig.SQLITE_FILE_NAME).toAbsolutePath());
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA busy_timeout = 10000");
     }

@@ -2,7 +2,7 @@ package dev.palisade.server.keys;
 
 import dev.palisade.auth.OperatorId;
 import dev.palisade.eth2.BlsPublicKey;
-import dev.palisade.server.Database;
+import dev.palisade.store.Database;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

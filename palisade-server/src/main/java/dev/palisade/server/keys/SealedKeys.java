@@ -1,6 +1,6 @@
 package dev.palisade.server.keys;
 
-import dev.palisade.server.Database;
+import dev.palisade.store.Database;
 import dev.palisade.vault.kek.AwsKmsKek;
 import dev.palisade.vault.kek.KekException;
 import dev.palisade.vault.kek.KekProvider;
@@ -11,7 +11,6 @@ import dev.palisade.vault.kek.Pkcs11Kek;
 import dev.palisade.vault.kek.ScryptParams;
 import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.seal.OperatorId;
-import dev.palisade.vault.store.Dialect;
 import dev.palisade.vault.store.KekRecord;
 import dev.palisade.vault.store.OperatorRecord;
 import dev.palisade.vault.store.SealedKeyStore;
@@ -51,9 +50,7 @@ public final class SealedKeys implements AutoCloseable {
 
   /** The sealed key store on the node's database (migrates the vault's tables there). */
   public static SealedKeyStore store(Database database) {
-    Dialect dialect =
-        database.dialect() == dev.palisade.auth.Dialect.POSTGRESQL ? Dialect.POSTGRESQL : Dialect.SQLITE;
-    return new SealedKeyStore(database.dataSource(), dialect);
+    return new SealedKeyStore(database.dataSource(), database.dialect());
   }
 
   /**

@@ -14,8 +14,9 @@ import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.keys.LoadSummary;
 import dev.palisade.vault.keys.SealedKeyLoader;
 import dev.palisade.vault.seal.OperatorId;
-import dev.palisade.vault.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
+import dev.palisade.store.Database;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.watermark.FileWatermarkStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -127,9 +128,11 @@ public final class VaultProcess {
           keks = KekRing.of(SealedFileKek.open(kekFile, passphrase));
         }
         Path db = config.databaseFile() != null ? config.databaseFile() : config.dataPath().resolve("vault.db");
-        SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(db), Dialect.SQLITE);
-        LoadSummary summary =
-            new SealedKeyLoader(store, keks).loadInto(vault, new OperatorId(config.operator()));
+        LoadSummary summary;
+        try (Database database = SealedKeyStore.openSqlite(db)) {
+          SealedKeyStore store = new SealedKeyStore(database.dataSource(), Dialect.SQLITE);
+          summary = new SealedKeyLoader(store, keks).loadInto(vault, new OperatorId(config.operator()));
+        }
         out.printf("loaded %d sealed keys (%d failed) in %d ms%n",
             summary.loaded(), summary.failures().size(), summary.elapsed().toMillis());
       }

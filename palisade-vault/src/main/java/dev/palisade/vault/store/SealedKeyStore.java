@@ -1,6 +1,11 @@
 package dev.palisade.vault.store;
 
 import dev.palisade.eth2.BlsPublicKey;
+import dev.palisade.store.Database;
+import dev.palisade.store.DatabaseConfig;
+import dev.palisade.store.Dialect;
+import dev.palisade.store.MigrationSet;
+import dev.palisade.store.Migrations;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
 import java.nio.file.Path;
@@ -14,9 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * Sealed keys in SQL (SQLite embedded, PostgreSQL shared), in the vault's own tables. Other modules
@@ -25,6 +27,14 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SealedKeyStore {
   public static final String HISTORY_TABLE = "flyway_history_vault";
+  /** The vault's tables, in the history table and folders of every earlier release. */
+  public static final MigrationSet MIGRATIONS =
+      new MigrationSet(
+          "sealed key",
+          HISTORY_TABLE,
+          "classpath:db/vault/sqlite",
+          "classpath:db/vault/postgresql",
+          SealedKeyStore.class.getClassLoader());
   private static final String COLUMNS =
       "pubkey, operator_id, format_version, kek_id, wrapped_dek, key_nonce, key_ciphertext";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM vault_sealed_keys";
@@ -41,17 +51,15 @@ public final class SealedKeyStore {
   }
 
   /**
-   * A SQLite data source for {@code file}, set up as the vault needs it: WAL (readers do not block
-   * the writer), full fsync per commit, and a busy timeout so concurrent writers wait, not fail.
+   * A SQLite database of its own for {@code file} (the vault process's {@code vault.db}), opened
+   * by palisade-store like every other; the id of the database is remembered in {@code
+   * <file>.database-id} next to it.
    */
-  public static DataSource sqliteDataSource(Path file) {
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(10_000);
-    SQLiteDataSource dataSource = new SQLiteDataSource(config);
-    dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    return dataSource;
+  public static Database openSqlite(Path file) {
+    Path absolute = file.toAbsolutePath();
+    return Database.open(
+        DatabaseConfig.sqlite(absolute.getParent())
+            .withFiles(absolute.getFileName().toString(), absolute.getFileName() + ".database-id"));
   }
 
   public Dialect dialect() {
@@ -60,15 +68,7 @@ public final class SealedKeyStore {
 
   private void migrate() {
     try {
-      Flyway.configure(SealedKeyStore.class.getClassLoader())
-          .dataSource(dataSource)
-          .table(HISTORY_TABLE)
-          .locations(dialect.migrationLocation())
-          // The database may already hold other modules' tables: start our history at 0, so V1 runs.
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .load()
-          .migrate();
+      Migrations.run(dataSource, dialect, MIGRATIONS);
     } catch (RuntimeException e) {
       throw new SealedKeyStoreException("cannot migrate the vault's tables", e);
     }

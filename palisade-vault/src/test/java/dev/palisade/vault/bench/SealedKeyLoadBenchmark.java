@@ -12,7 +12,7 @@ import dev.palisade.vault.keys.LoadSummary;
 import dev.palisade.vault.keys.SealedKeyLoader;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class SealedKeyLoadBenchmark {
     try (SealedFileKek kek =
         SealedFileKek.openOrCreate(dir.resolve("kek.sealed"), PASSPHRASE, ScryptParams.DEFAULT)) {
       SealedKeyStore store =
-          new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("vault.db")), Dialect.SQLITE);
+          new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("vault.db")), Dialect.SQLITE);
       long sealNanos = 0;
       int inserted = 0;
       for (int offset = 0; offset < count; offset += CHUNK) {
@@ -102,7 +102,7 @@ public final class SealedKeyLoadBenchmark {
     try (SealedFileKek kek = SealedFileKek.open(dir.resolve("kek.sealed"), PASSPHRASE)) {
       long kekOpened = System.nanoTime();
       SealedKeyStore store =
-          new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("vault.db")), Dialect.SQLITE);
+          new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("vault.db")), Dialect.SQLITE);
       java.util.concurrent.ConcurrentHashMap<dev.palisade.eth2.BlsPublicKey, supranational.blst.SecretKey> held =
           new java.util.concurrent.ConcurrentHashMap<>();
       List<SealedKey> records = store.list(OPERATOR);
@@ -135,7 +135,7 @@ public final class SealedKeyLoadBenchmark {
         InProcessVault vault = new InProcessVault()) {
       long kekOpened = System.nanoTime();
       SealedKeyStore store =
-          new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("vault.db")), Dialect.SQLITE);
+          new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("vault.db")), Dialect.SQLITE);
       LoadSummary summary = new SealedKeyLoader(store, KekRing.of(kek), parallelism).loadInto(vault, OPERATOR);
       long loaded = System.nanoTime();
       System.gc();

@@ -14,7 +14,7 @@ import dev.palisade.vault.kek.ScryptParams;
 import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +49,7 @@ class FastStartTest {
   @Test
   void loadsFastAndRemovesAKeyWhoseSecretDoesNotMatchInTheBackground(@TempDir Path dir) throws Exception {
     try (SealedFileKek kek = SealedFileKek.create(dir.resolve("kek.sealed"), Passphrase.of("p"), ScryptParams.FOR_TESTS)) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("vault.db")), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("vault.db")), Dialect.SQLITE);
       List<BlsSecretKey> keys = TestKeys.random(7, 20);
       List<SealedKey> records = new ArrayList<>();
       for (BlsSecretKey key : keys) {

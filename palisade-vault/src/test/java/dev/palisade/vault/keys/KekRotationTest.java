@@ -18,7 +18,7 @@ import dev.palisade.vault.seal.KeyBinding;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
 import dev.palisade.vault.seal.SealedKeyException;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -63,7 +63,7 @@ class KekRotationTest {
   void interruptedRotationLosesNothingAndResumes(int failAfter) throws Exception {
     try (SealedFileKek oldKek = SealedFileKek.create(dir.resolve("old"), Passphrase.of("a"), ScryptParams.FOR_TESTS);
         SealedFileKek newKek = SealedFileKek.create(dir.resolve("new"), Passphrase.of("b"), ScryptParams.FOR_TESTS)) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("db")), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("db")), Dialect.SQLITE);
       List<BlsSecretKey> keys = TestKeys.random(failAfter, 20);
       Map<BlsPublicKey, SealedKey> before = new HashMap<>();
       for (BlsSecretKey key : keys) {

@@ -14,7 +14,7 @@ import dev.palisade.vault.kek.ScryptParams;
 import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.store.SealedKeyStore;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class KeyImporterTest {
     passwords = Files.createDirectories(dir.resolve("passwords"));
     Path data = Files.createDirectories(dir.resolve("data"));
     kek = SealedFileKek.create(data.resolve("kek.sealed"), Passphrase.of("pp"), ScryptParams.FOR_TESTS);
-    store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(data.resolve("palisade.db")), Dialect.SQLITE);
+    store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(data.resolve("palisade.db")), Dialect.SQLITE);
   }
 
   @AfterEach

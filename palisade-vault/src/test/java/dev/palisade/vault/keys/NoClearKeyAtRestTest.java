@@ -12,7 +12,7 @@ import dev.palisade.vault.kek.Passphrase;
 import dev.palisade.vault.kek.ScryptParams;
 import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.seal.OperatorId;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class NoClearKeyAtRestTest {
     }
 
     try (SealedFileKek kek = SealedFileKek.create(kekFile, Passphrase.of("operator pass"), ScryptParams.FOR_TESTS)) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(database), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(database), Dialect.SQLITE);
       ImportSummary summary =
           new KeyImporter(store, kek, OperatorId.DEFAULT)
               .importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
@@ -52,7 +52,7 @@ class NoClearKeyAtRestTest {
     // Restart: reopen the KEK with the passphrase and the store from the same files.
     try (SealedFileKek kek = SealedFileKek.open(kekFile, Passphrase.of("operator pass"));
         InProcessVault vault = new InProcessVault()) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(database), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(database), Dialect.SQLITE);
       LoadSummary loaded = new SealedKeyLoader(store, KekRing.of(kek)).loadInto(vault, OperatorId.DEFAULT);
       assertEquals(5, loaded.loaded());
       for (BlsSecretKey key : keys) {

@@ -15,7 +15,7 @@ import dev.palisade.vault.kek.SealedFileKek;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
 import dev.palisade.vault.seal.SealedKeyException;
-import dev.palisade.vault.store.Dialect;
+import dev.palisade.store.Dialect;
 import dev.palisade.vault.store.SealedKeyStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ class SealedKeyLoaderTest {
   void loadsEveryKeyOfTheOperatorAndTheySignAsTheOriginals(int parallelism) throws Exception {
     try (SealedFileKek kek = SealedFileKek.create(dir.resolve("kek"), Passphrase.of("p"), ScryptParams.FOR_TESTS);
         InProcessVault vault = new InProcessVault()) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("db")), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("db")), Dialect.SQLITE);
       List<BlsSecretKey> keys = TestKeys.random(parallelism, 700); // several batches and a partial one
       Map<BlsPublicKey, BlsSecretKey> byPublicKey = new HashMap<>();
       List<SealedKey> records = new ArrayList<>();
@@ -74,7 +74,7 @@ class SealedKeyLoaderTest {
     try (SealedFileKek kek = SealedFileKek.create(dir.resolve("kek"), Passphrase.of("p"), ScryptParams.FOR_TESTS);
         SealedFileKek absentKek = SealedFileKek.create(dir.resolve("kek2"), Passphrase.of("p"), ScryptParams.FOR_TESTS);
         InProcessVault vault = new InProcessVault()) {
-      SealedKeyStore store = new SealedKeyStore(SealedKeyStore.sqliteDataSource(dir.resolve("db")), Dialect.SQLITE);
+      SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(dir.resolve("db")), Dialect.SQLITE);
       List<BlsSecretKey> keys = TestKeys.random(7, 4);
       SealedKey good = KeySealer.seal(keys.get(0), OPERATOR, kek);
       SealedKey source = KeySealer.seal(keys.get(1), OPERATOR, kek);

@@ -1,5 +1,6 @@
 package dev.palisade.vault.store;
 
+import dev.palisade.store.Dialect;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -11,7 +12,7 @@ class SqliteSealedKeyStoreTest extends SealedKeyStoreContract {
 
   @Override
   DataSource freshDatabase() {
-    return SealedKeyStore.sqliteDataSource(dir.resolve("db-" + DATABASES.incrementAndGet() + ".sqlite"));
+    return TestSqlite.dataSource(dir.resolve("db-" + DATABASES.incrementAndGet() + ".sqlite"));
   }
 
   @Override
