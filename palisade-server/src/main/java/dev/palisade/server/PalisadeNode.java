@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class PalisadeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeNode.class);
   private static final int AUDIT_QUEUE_CAPACITY = 1_000_000;
+  private static final Duration REPLICATION_RECHECK = Duration.ofSeconds(30);
   /**
    * Revocations are polled every 250 ms, so they take effect well within a second. Authentication
    * fails closed only when the view could not be refreshed for 5 s: a busy 2-core host can starve
@@ -68,6 +69,8 @@ public final class PalisadeNode implements AutoCloseable {
   private final Vault vault;
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final SlashingProtection slashing;
+  /** PostgreSQL only: failover durability for /healthcheck and the log. */
+  private final ReplicationMonitor replication;
   private final AccessControl access;
   /** Runtime key management (Keymanager API); replaced by a durable one when sealed keys are on. */
   private volatile KeyManager keyManager;
@@ -90,6 +93,10 @@ public final class PalisadeNode implements AutoCloseable {
         resources.add(slashing);
         // a database that recorded another network's history must not be used for this one
         config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
+      }
+      this.replication = slashing == null ? null : ReplicationMonitor.start(slashing, REPLICATION_RECHECK).orElse(null);
+      if (replication != null) {
+        resources.add(replication);
       }
       Database database = Database.open(config.slashing(), config.dataPath());
       resources.add(database);
@@ -205,6 +212,9 @@ public final class PalisadeNode implements AutoCloseable {
                 : HealthCheck.Result.down(
                     "slashing-protection-db-health-check", Map.of("error", health.message()));
           });
+    }
+    if (replication != null) {
+      checks.add(replication);
     }
     return checks;
   }
