@@ -114,6 +114,46 @@ class PostgresFailoverTest {
     }
   }
 
+  @Test
+  void anAsynchronousStandbyIsReportedInHealthWithoutTakingTheNodeDown() throws Exception {
+    Path bin = DebianPostgres.binaries().orElse(null);
+    Assumptions.assumeTrue(bin != null,
+        "Debian's postgresql package is not installed (/usr/lib/postgresql/*/bin): ./run-tests installs it");
+    try (DebianPostgres postgres = DebianPostgres.create(bin)) {
+      DebianPostgres.Server primary = postgres.initPrimary("primary"); // the common setup: async streaming
+      primary.start();
+      DebianPostgres.Server standby = postgres.standbyOf(primary, "standby");
+      standby.start();
+      ReplicationSafety.Status status = awaitStreaming(primary);
+      assertEquals(Level.ASYNC_REPLICAS, status.level(), status.detail());
+      String url = "jdbc:postgresql://" + primary.jdbcHost() + "," + standby.jdbcHost() + "/postgres?targetServerType=primary";
+      List<String> keys = new ArrayList<>();
+      try (PalisadeNode node = startNode(url, "a", keys)) {
+        var response = new HttpTestClient(node.port()).get("/healthcheck");
+        JsonNode entry = replicationEntry(MainnetSigningVectorsHttpTest.readJson(response.body()));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("UP", entry.get("status").asText());
+        assertEquals("ASYNC_REPLICAS", entry.get("data").get("level").asText(), response.body());
+        assertEquals(1, entry.get("data").get("standbys").asInt(), response.body());
+      }
+    }
+  }
+
+  private static ReplicationSafety.Status awaitStreaming(DebianPostgres.Server primary) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    ReplicationSafety.Status status;
+    do {
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + primary.jdbcHost() + "/postgres", "postgres", "")) {
+        status = ReplicationSafety.assess(c);
+      }
+      if (status.standbys().stream().anyMatch(s -> "streaming".equals(s.state()))) {
+        return status;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return status;
+  }
+
   private PalisadeNode startNode(String url, String name, List<String> keys) {
     PalisadeNode node = PalisadeNode.start(TestNodes.postgres(Networks.named("mainnet"), temp.resolve(name), url, "postgres", null));
     List<BlsSecretKey> secrets = testKeys();
