@@ -133,15 +133,24 @@ class TwoNodeSoakTest {
     }
   }
 
+  /**
+   * Like a supervisor: a node that exits before it is ready (on a loaded 2-core host the first
+   * connection can exceed its connect timeout) is started again, up to three times.
+   */
   private SoakNodeProcess startNode(String url, int slot, AtomicReferenceArray<HttpTestClient> clients) throws Exception {
-    SoakNodeProcess node = SoakNodeProcess.start(url, temp.resolve("node-" + slot));
-    try {
-      clients.set(slot, new HttpTestClient(node.awaitPort()));
-    } catch (Exception e) {
-      node.kill();
-      throw new AssertionError("node " + slot + " did not start:\n" + node.tail(), e);
+    for (int attempt = 1; ; attempt++) {
+      SoakNodeProcess node = SoakNodeProcess.start(url, temp.resolve("node-" + slot));
+      try {
+        clients.set(slot, new HttpTestClient(node.awaitPort()));
+        return node;
+      } catch (Exception e) {
+        node.kill();
+        if (attempt == 3) {
+          throw new AssertionError("node " + slot + " did not start:\n" + node.tail(), e);
+        }
+        System.out.println("TwoNodeSoakTest: node " + slot + " did not start, again: " + e.getMessage().lines().findFirst().orElse(""));
+      }
     }
-    return node;
   }
 
   private static List<String> keys() {
