@@ -77,7 +77,8 @@ class PostgresFailoverTest {
           long signedBeforeKill = load.status(200);
           long killedAt = System.nanoTime();
           primary.stopImmediately();
-          Thread.sleep(2_000); // requests meanwhile fail closed (503)
+          // longer than the 3 s request timeout: requests meanwhile fail closed (503)
+          Thread.sleep(4_000);
           load.watchForNextSignature();
           long promoteAt = System.nanoTime();
           standby.promote();
