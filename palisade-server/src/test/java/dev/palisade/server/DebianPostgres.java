@@ -23,11 +23,14 @@ final class DebianPostgres implements AutoCloseable {
   private final Path base;
   private final boolean asPostgresUser;
   private final List<Server> servers = new ArrayList<>();
+  /** A test JVM stopped mid-test (Ctrl-C, surefire timeout) must not leave servers running. */
+  private final Thread shutdownHook = new Thread(this::closeQuietly, "debian-postgres-stop");
 
   private DebianPostgres(Path bin, Path base, boolean asPostgresUser) {
     this.bin = bin;
     this.base = base;
     this.asPostgresUser = asPostgresUser;
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** The newest /usr/lib/postgresql/N/bin with the tools we need, if installed. */
@@ -179,9 +182,22 @@ final class DebianPostgres implements AutoCloseable {
     }
   }
 
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (IOException | RuntimeException e) {
+      // exiting anyway
+    }
+  }
+
   /** Stops every server still running (immediately) and deletes the files. */
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: this is the hook
+    }
     for (Server server : servers) {
       if (server.running) {
         try {
@@ -190,6 +206,9 @@ final class DebianPostgres implements AutoCloseable {
           // the server may already be down; the files go anyway
         }
       }
+    }
+    if (!Files.exists(base)) {
+      return; // closed before
     }
     try (Stream<Path> files = Files.walk(base)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
