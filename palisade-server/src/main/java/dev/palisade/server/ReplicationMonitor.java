@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The entry is always UP: asynchronous replication is the common setup and the database is
  * reachable, so taking the signer out of rotation would cost every duty to guard a failover that
- * may never happen; the in-memory watermark and the documentation cover that case instead.
+ * may never happen. The entry and the WARN make the risk visible; docs/reliability.md gives the
+ * safe setups.
  */
 final class ReplicationMonitor implements HealthCheck, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicationMonitor.class);
