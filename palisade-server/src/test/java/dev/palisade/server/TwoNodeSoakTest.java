@@ -84,6 +84,8 @@ class TwoNodeSoakTest {
             nodes[slot] = startNode(url, slot, clients);
           }
           signedAtLastEvent = load.status(200);
+          System.out.printf("TwoNodeSoakTest: event %d/%d, %d s: %s%n", event, EVENTS,
+              TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), load.summary());
         }
         while (load.requests() < REQUESTS) {
           Thread.sleep(20);
