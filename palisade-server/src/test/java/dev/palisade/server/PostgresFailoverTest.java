@@ -127,6 +127,18 @@ class PostgresFailoverTest {
       standby.start();
       ReplicationSafety.Status status = awaitStreaming(primary);
       assertEquals(Level.ASYNC_REPLICAS, status.level(), status.detail());
+      // a role without pg_read_all_stats sees the standby's row but not its state
+      String direct = "jdbc:postgresql://" + primary.jdbcHost() + "/postgres";
+      try (Connection admin = DriverManager.getConnection(direct, "postgres", "")) {
+        admin.createStatement().execute("CREATE ROLE palisade LOGIN");
+        try (Connection plain = DriverManager.getConnection(direct, "palisade", "")) {
+          assertEquals(Level.UNKNOWN, ReplicationSafety.assess(plain).level());
+        }
+        admin.createStatement().execute("GRANT pg_read_all_stats TO palisade");
+        try (Connection granted = DriverManager.getConnection(direct, "palisade", "")) {
+          assertEquals(Level.ASYNC_REPLICAS, ReplicationSafety.assess(granted).level());
+        }
+      }
       String url = "jdbc:postgresql://" + primary.jdbcHost() + "," + standby.jdbcHost() + "/postgres?targetServerType=primary";
       List<String> keys = new ArrayList<>();
       try (PalisadeNode node = startNode(url, "a", keys)) {
