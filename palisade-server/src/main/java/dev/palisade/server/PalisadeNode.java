@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public final class PalisadeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeNode.class);
   private static final int AUDIT_QUEUE_CAPACITY = 1_000_000;
+  private static final Duration REPLICATION_RECHECK = Duration.ofSeconds(30);
   /**
    * Revocations are polled every 250 ms, so they take effect well within a second. Authentication
    * fails closed only when the view could not be refreshed for 5 s: a busy 2-core host can starve
@@ -76,6 +77,8 @@ public final class PalisadeNode implements AutoCloseable {
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final Database database;
   private final SlashingProtection slashing;
+  /** PostgreSQL only: failover durability for /healthcheck and the log. */
+  private final ReplicationMonitor replication;
   private final AccessControl access;
   private final KeyRegistry registry;
   private final NodeConfig config;
@@ -106,6 +109,10 @@ public final class PalisadeNode implements AutoCloseable {
         resources.add(slashing);
         // a database that recorded another network's history must not be used for this one
         config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
+      }
+      this.replication = slashing == null ? null : ReplicationMonitor.start(slashing, REPLICATION_RECHECK).orElse(null);
+      if (replication != null) {
+        resources.add(replication);
       }
       // Before anything else writes: a wrong KEK passphrase stops the start here, having changed nothing.
       this.keks =
@@ -243,6 +250,9 @@ public final class PalisadeNode implements AutoCloseable {
           () -> database.failure()
               .map(failure -> HealthCheck.Result.down("database-health-check", Map.<String, Object>of("error", failure)))
               .orElseGet(() -> HealthCheck.Result.up("database-health-check", Map.of())));
+    }
+    if (replication != null) {
+      checks.add(replication);
     }
     return checks;
   }
