@@ -12,6 +12,8 @@ import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
+import dev.palisade.server.http.PolicyAdminApi;
+import dev.palisade.server.http.PolicyRoutes;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.signing.SigningService;
@@ -77,7 +79,8 @@ public final class PalisadeServer implements AutoCloseable {
       PalisadeMetrics metrics,
       Consumer<String> unauthenticatedListener,
       AdminApi admin,
-      KeymanagerApi keymanager) {}
+      KeymanagerApi keymanager,
+      PolicyAdminApi policyAdmin) {}
 
   /** Starts listening and returns once the ports are bound. */
   public static PalisadeServer start(ServerConfig config, Services services) {
@@ -106,6 +109,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
+    PolicyRoutes.register(router, services.policyAdmin(), adminBody, routes::admin);
     KeymanagerApi keymanager = services.keymanager();
     BodyHandler keystoresBody = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));
@@ -265,7 +269,8 @@ public final class PalisadeServer implements AutoCloseable {
           ctx,
           () -> {
             Identity caller = authenticate(credentials);
-            BlsSignature signature = services.signing().sign(caller, identifier, body);
+            BlsSignature signature =
+                services.signing().sign(caller, credentials.remoteAddress(), identifier, body);
             return () -> respondWithSignature(ctx, signature, json);
           });
     }

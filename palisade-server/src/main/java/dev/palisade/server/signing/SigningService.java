@@ -14,6 +14,8 @@ import dev.palisade.vault.UnknownKeyException;
 import dev.palisade.vault.VaultRefusedException;
 import dev.palisade.vault.remote.RemoteVaultException;
 import dev.palisade.vault.Vault;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -61,6 +63,11 @@ public final class SigningService {
    * @throws SigningException for every reason a signature is not produced
    */
   public BlsSignature sign(Identity caller, String identifier, byte[] body) {
+    return sign(caller, Optional.empty(), identifier, body);
+  }
+
+  /** As {@link #sign(Identity, String, byte[])}, for a caller whose request came from {@code source}. */
+  public BlsSignature sign(Identity caller, Optional<InetAddress> source, String identifier, byte[] body) {
     long started = System.nanoTime();
     BlsPublicKey key = null;
     SigningRequest request = null;
@@ -69,8 +76,10 @@ public final class SigningService {
       request = decode(body);
       authorize(caller, request, key, identifier);
       requireLoaded(key, identifier);
-      BlsSignature signature = approveAndSign(identifier, key, request, body);
-      listener.completed(event(caller, key, request, null, "signed", started));
+      List<String> notes = new ArrayList<>();
+      BlsSignature signature = approveAndSign(identifier, key, request, body, caller, source, notes);
+      listener.completed(event(caller, key, request, null,
+          notes.isEmpty() ? "signed" : "signed (" + String.join(", ", notes) + ")", started));
       return signature;
     } catch (SigningException e) {
       listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
@@ -130,8 +139,9 @@ public final class SigningService {
     }
   }
 
-  private BlsSignature approveAndSign(
-      String identifier, BlsPublicKey key, SigningRequest request, byte[] body) {
+  /** {@code notes} collects what the policies want on the signature's audit row. */
+  private BlsSignature approveAndSign(String identifier, BlsPublicKey key, SigningRequest request, byte[] body,
+      Identity caller, Optional<InetAddress> source, List<String> notes) {
     Bytes32 signingRoot;
     try {
       signingRoot = request.signingRoot(network);
@@ -151,10 +161,13 @@ public final class SigningService {
                       + signingRoot
                       + " computed from the message");
             });
-    SigningContext context = new SigningContext(key, request, signingRoot);
+    SigningContext context = new SigningContext(key, request, signingRoot, caller, source);
     for (SigningPolicy policy : policies) {
-      if (policy.evaluate(context) instanceof PolicyDecision.Deny deny) {
+      PolicyDecision decision = policy.evaluate(context);
+      if (decision instanceof PolicyDecision.Deny deny) {
         throw new SigningException.Refused(deny.rule(), deny.message());
+      } else if (decision instanceof PolicyDecision.Allow allow && allow.note() != null) {
+        notes.add(allow.note());
       }
     }
     try {
@@ -175,6 +188,8 @@ public final class SigningService {
   private static String reason(SigningException e) {
     if (e instanceof SigningException.Refused refused) {
       return refused.rule();
+    } else if (e instanceof SigningException.ApprovalRequired) {
+      return "approval_required";
     } else if (e instanceof SigningException.BadRequest) {
       return "bad_request";
     } else if (e instanceof SigningException.UnknownKey) {
