@@ -38,7 +38,6 @@ create table policy_approval (
   pubkey varchar(98) not null,
   signing_type varchar(64) not null,
   signing_root char(66) not null,
-  rule varchar(64) not null,
   required integer not null,
   status varchar(16) not null,
   summary varchar(512) not null,
