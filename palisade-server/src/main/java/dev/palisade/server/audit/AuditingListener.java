@@ -42,7 +42,7 @@ public final class AuditingListener implements SigningListener {
             slot,
             epoch,
             event.signed() ? AuditDecision.SIGNED : AuditDecision.REFUSED,
-            event.signed() ? "signed" : event.refusal().get() + ": " + event.message()));
+            event.signed() ? event.message() : event.refusal().get() + ": " + event.message()));
   }
 
   /** A request refused before any identity was established (401). */
