@@ -2,6 +2,9 @@ package dev.palisade.policy;
 
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -26,19 +29,40 @@ public final class CounterStore {
 
   /** Adds {@code amount} unless the total would pass {@code max}; true when added. */
   public boolean tryAdd(String subject, String counter, String window, long amount, long max) {
-    if (amount > max) {
-      return false;
+    return tryAddAll(List.of(new RuleOutcome.Count("limit", subject, counter, window, amount, max, ""))).isEmpty();
+  }
+
+  /**
+   * Adds every count, or none: in one transaction, rolled back at the first that would pass its limit
+   * (returned), so a request refused by one limit uses up no other. Rows are taken in one order, so
+   * two such transactions cannot deadlock on PostgreSQL.
+   */
+  public Optional<RuleOutcome.Count> tryAddAll(List<RuleOutcome.Count> counts) {
+    List<RuleOutcome.Count> ordered = counts.stream()
+        .sorted(Comparator.comparing(RuleOutcome.Count::subject).thenComparing(RuleOutcome.Count::counter)
+            .thenComparing(RuleOutcome.Count::window))
+        .toList();
+    for (RuleOutcome.Count count : ordered) {
+      if (count.amount() > count.max()) {
+        return Optional.of(count);
+      }
     }
     return Sql.transaction(dataSource, "count against a limit", c -> {
       try (PreparedStatement add = c.prepareStatement(ADD)) {
-        add.setString(1, subject);
-        add.setString(2, counter);
-        add.setString(3, window);
-        add.setLong(4, amount);
-        add.setLong(5, clock.millis());
-        add.setLong(6, max);
-        return add.executeUpdate() == 1;
+        for (RuleOutcome.Count count : ordered) {
+          add.setString(1, count.subject());
+          add.setString(2, count.counter());
+          add.setString(3, count.window());
+          add.setLong(4, count.amount());
+          add.setLong(5, clock.millis());
+          add.setLong(6, count.max());
+          if (add.executeUpdate() != 1) {
+            c.rollback();
+            return Optional.of(count);
+          }
+        }
       }
+      return Optional.<RuleOutcome.Count>empty();
     });
   }
 

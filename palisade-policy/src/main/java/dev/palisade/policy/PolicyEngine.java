@@ -79,13 +79,13 @@ public final class PolicyEngine {
         return new Decision.NeedsApproval(approval.id(), required, message + "; approval id " + approval.id(), version);
       }
     }
-    for (RuleOutcome.Count count : counts.values()) {
-      boolean within = dryRun
-          ? counters.total(count.subject(), count.counter(), count.window()) + count.amount() <= count.max()
-          : counters.tryAdd(count.subject(), count.counter(), count.window(), count.amount(), count.max());
-      if (!within) {
-        return new Decision.Deny(count.rule(), count.message() + ": limit reached", version);
-      }
+    Optional<RuleOutcome.Count> over = dryRun
+        ? counts.values().stream()
+            .filter(count -> counters.total(count.subject(), count.counter(), count.window()) + count.amount() > count.max())
+            .findFirst()
+        : counters.tryAddAll(List.copyOf(counts.values()));
+    if (over.isPresent()) {
+      return new Decision.Deny(over.get().rule(), over.get().message() + ": limit reached", version);
     }
     if (granted.isPresent() && !dryRun && !approvals.consume(granted.get(), request)) {
       return new Decision.Deny(Decision.APPROVAL_REQUIRED, "approval " + granted.get().id() + " was used by another request", version);
