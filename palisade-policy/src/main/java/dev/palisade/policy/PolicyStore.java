@@ -114,6 +114,7 @@ public final class PolicyStore {
       return snapshot;
     } catch (PolicyUnavailableException e) {
       if (snapshot != null && Duration.between(confirmedAt, now).compareTo(failClosedAfter) < 0) {
+        checkedAt = now; // one failed read per maxAge, not one per request, while the database is away
         return snapshot;
       }
       throw e;
