@@ -3,6 +3,7 @@ package dev.palisade.cli;
 import dev.palisade.auth.Identity;
 import dev.palisade.auth.IdentityId;
 import dev.palisade.auth.OperatorId;
+import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = "Approvals: requests (exits under a two-person rule) waiting for other identities' approval.",
     subcommands = {ApprovalCommands.ListApprovals.class, ApprovalCommands.Show.class, ApprovalCommands.Approve.class,
-        ApprovalCommands.Deny.class})
+        ApprovalCommands.Deny.class, ApprovalCommands.Grant.class})
 final class ApprovalCommands implements Runnable {
   @Spec CommandSpec spec;
 
@@ -82,7 +83,7 @@ final class ApprovalCommands implements Runnable {
             .orElseThrow(() -> new IllegalArgumentException("no approval " + id));
         PrintWriter out = spec.commandLine().getOut();
         print(out, approval);
-        out.println("key " + approval.key().toHex() + "  signing root " + approval.signingRoot().toHex()
+        out.println("key " + approval.key().toHex() + "  signing root " + approval.signingRoot().map(Object::toString).orElse("* (any, pre-approval)")
             + "  policy v" + approval.policyVersion());
         approval.votes().forEach(vote -> out.println("  " + (vote.approve() ? "approved" : "denied") + " by "
             + vote.approver() + " at " + vote.at()));
@@ -115,6 +116,46 @@ final class ApprovalCommands implements Runnable {
             .orElseThrow(() -> new IllegalArgumentException("no active identity named " + approver));
         Approval after = stores.engine().approvals().vote(identity, id, approve());
         print(spec.commandLine().getOut(), after);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "grant", mixinStandardHelpOptions = true,
+      description = "Pre-approve one signature of --type with --key until --until; other approvers then approve it by id.")
+  static final class Grant implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin StoreOptions store;
+
+    @Option(names = "--config-file", description = "YAML file of option values")
+    Path configFile;
+
+    @Option(names = "--as", required = true, description = "the approver identity (scope approve)")
+    String approver;
+
+    @Option(names = "--key", required = true)
+    String key;
+
+    @Option(names = "--type", defaultValue = "VOLUNTARY_EXIT", description = "Default: ${DEFAULT-VALUE}")
+    String type;
+
+    @Option(names = "--until", required = true, description = "ISO-8601 time, at most 90 days ahead")
+    Instant until;
+
+    @Option(names = "--approvals", defaultValue = "2", description = "approvals needed, this one included. Default: ${DEFAULT-VALUE}")
+    int approvals;
+
+    @Override
+    public Integer call() {
+      try (PolicyStores stores = PolicyStores.open(store)) {
+        Identity identity = stores.identities().findIdentity(IdentityId.of(approver))
+            .filter(found -> !found.isRevoked())
+            .orElseThrow(() -> new IllegalArgumentException("no active identity named " + approver));
+        BlsPublicKey pubkey = BlsPublicKey.fromHex(key);
+        if (!stores.identities().ownerOf(pubkey).map(identity.operator()::equals).orElse(false)) {
+          throw new IllegalArgumentException("key " + pubkey.toHex() + " does not belong to operator " + identity.operator());
+        }
+        print(spec.commandLine().getOut(), stores.engine().approvals().grantAhead(identity, pubkey, type, approvals, until));
       }
       return 0;
     }

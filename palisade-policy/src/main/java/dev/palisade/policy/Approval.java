@@ -4,10 +4,13 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Bytes32;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A request waiting for (or holding) other identities' approval. It admits exactly one signature:
- * {@code key} over {@code signingRoot}, asked for by {@code requester}, before {@code expiresAt}.
+ * {@code key} over {@code signingRoot}, asked for by {@code requester}, before {@code expiresAt}. A
+ * pre-approval has requester {@code *} (any identity not among its approvers) and no signing root
+ * (any message of {@code signingType}).
  */
 public record Approval(
     String id,
@@ -15,7 +18,7 @@ public record Approval(
     String requester,
     BlsPublicKey key,
     String signingType,
-    Bytes32 signingRoot,
+    Optional<Bytes32> signingRoot,
     int required,
     Status status,
     String summary,
@@ -31,6 +34,10 @@ public record Approval(
   public enum Status { PENDING, APPROVED, DENIED, CONSUMED }
 
   public record Vote(String approver, boolean approve, Instant at) {}
+
+  public boolean isPreApproval() {
+    return signingRoot.isEmpty();
+  }
 
   public long approvals() {
     return votes.stream().filter(Vote::approve).count();

@@ -31,6 +31,9 @@ public final class ApprovalStore {
   private static final String COLUMNS = "approval_id, operator_id, requester, pubkey, signing_type, signing_root,"
       + " required, status, summary, policy_version, created_at_ms, expires_at_ms";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Requester and signing root of a pre-approval: any requester (not an approver), any message of the type. */
+  static final String ANY = "*";
+  private static final Duration MAX_AHEAD = Duration.ofDays(90);
 
   private final DataSource dataSource;
   private final Clock clock;
@@ -48,9 +51,7 @@ public final class ApprovalStore {
     if (open.isPresent()) {
       return open.get();
     }
-    byte[] random = new byte[12];
-    RANDOM.nextBytes(random);
-    String id = "apr-" + HexFormat.of().formatHex(random);
+    String id = newId();
     Instant now = request.time();
     Sql.transaction(dataSource, "create an approval", c -> {
       try (PreparedStatement insert = c.prepareStatement("insert into policy_approval (" + COLUMNS
@@ -74,9 +75,63 @@ public final class ApprovalStore {
     return find(id).orElseThrow();
   }
 
-  /** The granted, unexpired approval of this exact request by this requester, if any. */
+  /**
+   * The granted, unexpired approval of this exact request by this requester; else a granted
+   * pre-approval of this type for this key that the requester did not vote on itself.
+   */
   public Optional<Approval> findGranted(PolicyRequest request) {
-    return findOpen(request).filter(approval -> approval.status() == Approval.Status.APPROVED);
+    Optional<Approval> exact = findOpen(request).filter(approval -> approval.status() == Approval.Status.APPROVED);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    return select("where operator_id = ? and requester = '" + ANY + "' and pubkey = ? and signing_type = ?"
+        + " and status = 'APPROVED' and expires_at_ms > ? order by created_at_ms",
+        request.operator().value(), request.key().toHex(), request.typeName(), request.time().toEpochMilli())
+        .stream()
+        .filter(approval -> approval.votes().stream().noneMatch(vote -> vote.approver().equals(request.identity().value())))
+        .findFirst();
+  }
+
+  /**
+   * A pre-approval: {@code approver} grants ahead one {@code signingType} signature with {@code key}
+   * (whose ownership by the approver's operator the caller has checked), by any identity of the
+   * operator that is not among its approvers, until {@code validUntil}. Its creator's vote is the first.
+   */
+  public Approval grantAhead(Identity approver, BlsPublicKey key, String signingType, int required, Instant validUntil) {
+    Instant now = clock.instant();
+    if (!approver.scopes().grants(Scope.APPROVE)) {
+      throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "missing scope " + Scope.APPROVE.wireName());
+    }
+    if (!validUntil.isAfter(now) || validUntil.isAfter(now.plus(MAX_AHEAD))) {
+      throw new ApprovalException(ApprovalException.Kind.CONFLICT, "valid_until must be within the next " + MAX_AHEAD.toDays() + " days");
+    }
+    if (required < 1 || required > 16) {
+      throw new ApprovalException(ApprovalException.Kind.CONFLICT, "approvals must be between 1 and 16");
+    }
+    String id = newId();
+    String summary = "pre-approval of one " + signingType + " with key " + key.toHex() + " until " + validUntil;
+    Sql.transaction(dataSource, "create a pre-approval", c -> {
+      try (PreparedStatement insert = c.prepareStatement("insert into policy_approval (" + COLUMNS
+          + ") values (?, ?, '" + ANY + "', ?, ?, '" + ANY + "', ?, 'PENDING', ?, 0, ?, ?)")) {
+        insert.setString(1, id);
+        insert.setString(2, approver.operator().value());
+        insert.setString(3, key.toHex());
+        insert.setString(4, signingType);
+        insert.setInt(5, required);
+        insert.setString(6, summary);
+        insert.setLong(7, now.toEpochMilli());
+        insert.setLong(8, validUntil.toEpochMilli());
+        return insert.executeUpdate();
+      }
+    });
+    record(approver.id().value(), approver.operator().value(), key, "APPROVAL_GRANT_AHEAD", "approval " + id + ": " + summary);
+    return vote(approver, id, true);
+  }
+
+  private static String newId() {
+    byte[] random = new byte[12];
+    RANDOM.nextBytes(random);
+    return "apr-" + HexFormat.of().formatHex(random);
   }
 
   private Optional<Approval> findOpen(PolicyRequest request) {
@@ -201,37 +256,7 @@ public final class ApprovalStore {
   }
 
   private List<Approval> select(String where, Object... parameters) {
-    return Sql.transaction(dataSource, "read approvals", c -> {
-      List<Approval> approvals = new ArrayList<>();
-      try (PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from policy_approval " + where)) {
-        for (int i = 0; i < parameters.length; i++) {
-          select.setObject(i + 1, parameters[i]);
-        }
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            approvals.add(new Approval(rows.getString(1), rows.getString(2), rows.getString(3),
-                BlsPublicKey.fromHex(rows.getString(4)), rows.getString(5), Bytes32.fromHex(rows.getString(6)),
-                rows.getInt(7), Approval.Status.valueOf(rows.getString(8)), rows.getString(9), rows.getLong(10),
-                Instant.ofEpochMilli(rows.getLong(11)), Instant.ofEpochMilli(rows.getLong(12)), votes(c, rows.getString(1))));
-          }
-        }
-      }
-      return approvals;
-    });
-  }
-
-  private static List<Approval.Vote> votes(Connection c, String id) throws SQLException {
-    List<Approval.Vote> votes = new ArrayList<>();
-    try (PreparedStatement select = c.prepareStatement(
-        "select approver, vote, at_ms from policy_approval_vote where approval_id = ? order by at_ms, approver")) {
-      select.setString(1, id);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          votes.add(new Approval.Vote(rows.getString(1), rows.getString(2).equals("approve"), Instant.ofEpochMilli(rows.getLong(3))));
-        }
-      }
-    }
-    return votes;
+    return ApprovalRows.select(dataSource, COLUMNS, where, parameters);
   }
 
   private void record(String identity, String operator, BlsPublicKey key, String event, String detail) {

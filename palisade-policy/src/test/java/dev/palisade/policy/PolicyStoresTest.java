@@ -149,4 +149,35 @@ class PolicyStoresTest {
     Decision decision = engine.evaluate(Requests.of(Requests.exit(5), "requester", "default", null, later));
     assertTrue(decision instanceof Decision.NeedsApproval pending && !pending.approvalId().equals(id), decision.toString());
   }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void aPreApprovalGrantsOneExitOfTheKeyToAnIdentityThatDidNotApproveIt(Dialect dialect) {
+    DataSource dataSource = database(dialect);
+    PolicyStore store = PolicyStore.open(dataSource, dialect, RuleRegistry.builtIn());
+    ApprovalStore approvals = new ApprovalStore(dataSource, CLOCK, entry -> {});
+    PolicyEngine engine = new PolicyEngine(store, new CounterStore(dataSource, CLOCK), approvals);
+    store.set(PolicyTarget.of("key", Requests.PUBKEY), "rules: {voluntary_exit: {action: approval, approvals: 2}}", "t");
+    var key = dev.palisade.eth2.BlsPublicKey.fromHex(Requests.PUBKEY);
+    Instant until = Requests.NOW.plus(Duration.ofHours(1));
+
+    Approval ahead = approvals.grantAhead(identity("a1", "default", "approve"), key, "VOLUNTARY_EXIT", 2, until);
+    assertEquals(Approval.Status.PENDING, ahead.status(), "one of two approvals");
+    assertInstanceOf(Decision.NeedsApproval.class, engine.evaluate(Requests.of(Requests.exit(5), "exits", "default", null,
+        Requests.NOW)), "not granted before the second approval");
+    assertEquals(Approval.Status.APPROVED, approvals.vote(identity("a2", "default", "approve"), ahead.id(), true).status());
+
+    assertInstanceOf(Decision.NeedsApproval.class, engine.evaluate(Requests.of(Requests.exit(7), "a1", "default", null,
+        Requests.NOW)), "an approver cannot use its own pre-approval");
+    assertInstanceOf(Decision.NeedsApproval.class, engine.evaluate(Requests.of(Requests.exit(7), "exits-b", "opb", null,
+        Requests.NOW)), "another operator's request");
+    assertInstanceOf(Decision.NeedsApproval.class, engine.evaluate(Requests.of(Requests.exit(7), "exits", "default", null,
+        until)), "expired");
+    assertInstanceOf(Decision.Allow.class, engine.evaluate(Requests.of(Requests.exit(7), "exits", "default", null,
+        Requests.NOW)), "any exit of the key, by another identity, once");
+    assertInstanceOf(Decision.NeedsApproval.class, engine.evaluate(Requests.of(Requests.exit(8), "exits", "default", null,
+        Requests.NOW)), "consumed");
+    assertEquals(ApprovalException.Kind.CONFLICT, assertThrows(ApprovalException.class, () -> approvals.grantAhead(
+        identity("a1", "default", "approve"), key, "VOLUNTARY_EXIT", 2, Requests.NOW.minusSeconds(1))).kind());
+  }
 }

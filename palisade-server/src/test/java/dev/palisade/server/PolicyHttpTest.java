@@ -173,6 +173,17 @@ class PolicyHttpTest {
       assertNotEquals(id, TenantNode.read(again.body()).get("approval_id").asText(), "the approval was consumed");
       assertEquals("consumed", TenantNode.read(tenants.call("GET", "/admin/v1/approvals/" + id, first, null).body())
           .get("status").asText());
+      // pre-approval: one exit of the key granted ahead by approver-1, approved by approver-2, used at once
+      String ahead = "{\"key\":\"" + SigningApiTest.PUBKEY + "\",\"type\":\"VOLUNTARY_EXIT\",\"valid_until\":\""
+          + java.time.Instant.now().plusSeconds(3600) + "\"}";
+      assertEquals(404, tenants.call("POST", "/admin/v1/approvals", stranger, ahead).statusCode(), "not its operator's key");
+      HttpResponse<String> granted1 = tenants.call("POST", "/admin/v1/approvals", first, ahead);
+      assertEquals(201, granted1.statusCode(), granted1.body());
+      String aheadId = TenantNode.read(granted1.body()).get("id").asText();
+      assertEquals(412, tenants.sign(requester, SigningApiTest.PUBKEY, TenantNode.exit()).statusCode(), "one approval of two");
+      assertEquals(200, tenants.call("POST", "/admin/v1/approvals/" + aheadId + "/approve", second, null).statusCode());
+      assertEquals(200, tenants.sign(requester, SigningApiTest.PUBKEY, TenantNode.exit()).statusCode(), "pre-approved");
+      assertEquals(412, tenants.sign(requester, SigningApiTest.PUBKEY, TenantNode.exit()).statusCode(), "used once");
       awaitAudit(tenants, "approval " + id + " consumed");
       List<String> events = tenants.node.auditLog().tail(100).stream().map(r -> r.entry().signingType()).toList();
       for (String event : List.of("APPROVAL_REQUEST", "APPROVAL_APPROVE", "APPROVAL_APPROVED", "APPROVAL_CONSUMED", "POLICY_SET")) {

@@ -1,5 +1,6 @@
 package dev.palisade.server.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.auth.IdentityId;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.auth.Scope;
+import dev.palisade.auth.SigningScopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
 import dev.palisade.policy.ApprovalException;
@@ -26,6 +28,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -91,8 +95,39 @@ public final class PolicyAdminApi {
 
   public ObjectNode vote(Identity caller, String id, boolean approve) {
     require(caller, Scope.APPROVE);
+    return describe(approvalStep(() -> engine.approvals().vote(caller, id, approve)));
+  }
+
+  /** A pre-approval: {@code {"key", "type", "valid_until", "approvals"}}; the caller's vote is the first. */
+  public ObjectNode grantAhead(Identity caller, byte[] body) {
+    require(caller, Scope.APPROVE);
+    JsonNode request = JsonBodies.object(body);
+    BlsPublicKey key;
+    Instant until;
     try {
-      return describe(guarded(() -> engine.approvals().vote(caller, id, approve)));
+      key = BlsPublicKey.fromHex(JsonBodies.text(request, "key", true));
+      until = Instant.parse(JsonBodies.text(request, "valid_until", true));
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      throw new SigningException.BadRequest(null, "key must be a BLS public key and valid_until an ISO-8601 time");
+    }
+    String type = JsonBodies.text(request, "type", true);
+    if (SigningScopes.requiredFor(type).isEmpty()) {
+      throw new SigningException.BadRequest("type", "type must be a Web3Signer signing type such as VOLUNTARY_EXIT");
+    }
+    JsonNode count = request.path("approvals");
+    if (!count.isMissingNode() && !count.canConvertToInt()) {
+      throw new SigningException.BadRequest("approvals", "approvals must be a number");
+    }
+    // another operator's key is as absent as an unknown one
+    if (!access.store().ownerOf(key).map(caller.operator()::equals).orElse(false)) {
+      throw new SigningException.NotFound("no key " + key.toHex());
+    }
+    return describe(approvalStep(() -> engine.approvals().grantAhead(caller, key, type, count.asInt(2), until)));
+  }
+
+  private static Approval approvalStep(Supplier<Approval> step) {
+    try {
+      return guarded(step);
     } catch (ApprovalException e) {
       throw switch (e.kind()) {
         case NOT_FOUND -> new SigningException.NotFound(e.getMessage());
@@ -169,7 +204,7 @@ public final class PolicyAdminApi {
         .put("requester", approval.requester())
         .put("key", approval.key().toHex())
         .put("type", approval.signingType())
-        .put("signing_root", approval.signingRoot().toHex())
+        .put("signing_root", approval.signingRoot().map(Object::toString).orElse("*"))
         .put("summary", approval.summary())
         .put("status", approval.displayStatus(clock.instant()))
         .put("required", approval.required())

@@ -27,6 +27,8 @@ public final class PolicyRoutes {
         caller -> api.history(caller, ctx.pathParam("scope"), ctx.pathParam("id"))));
     router.get("/admin/v1/approvals").handler(ctx -> call.run(ctx, 200,
         caller -> api.listApprovals(caller, !"true".equals(ctx.request().getParam("all")))));
+    router.post("/admin/v1/approvals").handler(body).handler(ctx -> call.run(ctx, 201,
+        caller -> api.grantAhead(caller, bytes(ctx))));
     router.get("/admin/v1/approvals/:id").handler(ctx -> call.run(ctx, 200,
         caller -> api.showApproval(caller, ctx.pathParam("id"))));
     router.post("/admin/v1/approvals/:id/approve").handler(ctx -> call.run(ctx, 200,
