@@ -1,5 +1,6 @@
 package dev.palisade.policy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,9 @@ import java.util.Set;
  * rules. The schema: {@code rules:} a mapping from rule type name to that type's section.
  */
 public record PolicyDocument(String text, List<Rule> rules) {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a repeated key must be an error, not "the last one wins": it could hide a rule from a reviewer
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** Generous for any real policy, small enough that a document cannot exhaust memory. */
   public static final int MAX_BYTES = 64 * 1024;
 

@@ -96,7 +96,9 @@ class RuleBoundariesTest {
       "rules: {validator_registration: {gas_limit: {min: -1}}}|rules.validator_registration.gas_limit.min",
       "rules: {time_lock: {not_before: tomorrow}}|rules.time_lock.not_before",
       "rules: {source_cidrs: ['10.0.0.0/33']}|rules.source_cidrs",
-      "rulez: {}|policy.rulez"})
+      "rulez: {}|policy.rulez",
+      // a repeated section must not silently replace the first (the parser's error names no field)
+      "rules: {time_lock: {not_before: '2999-01-01T00:00:00Z'}, time_lock: {not_before: '2020-01-01T00:00:00Z'}}|"})
   void refusesABadDocumentNamingTheField(String policy, String field) {
     InvalidPolicyException e = assertThrows(InvalidPolicyException.class,
         () -> store.set(PolicyTarget.of("operator", "default"), policy, "test"));
