@@ -2,6 +2,8 @@ package dev.palisade.policy;
 
 import java.sql.PreparedStatement;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +21,13 @@ public final class CounterStore {
       + " updated_at_ms = excluded.updated_at_ms"
       + " where policy_counter.total + excluded.total <= ?";
 
+  /** Longer than the longest window a policy may set ({@link Fields#MAX_WINDOW}). */
+  public static final Duration RETENTION = Fields.MAX_WINDOW.plusDays(1);
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
   private final DataSource dataSource;
   private final Clock clock;
+  private final AtomicLong lastPruneMillis = new AtomicLong();
 
   public CounterStore(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
@@ -47,6 +54,7 @@ public final class CounterStore {
         return Optional.of(count);
       }
     }
+    pruneNowAndThen();
     return Sql.transaction(dataSource, "count against a limit", c -> {
       try (PreparedStatement add = c.prepareStatement(ADD)) {
         for (RuleOutcome.Count count : ordered) {
@@ -63,6 +71,29 @@ public final class CounterStore {
         }
       }
       return Optional.<RuleOutcome.Count>empty();
+    });
+  }
+
+  /**
+   * Deletes windows nobody counted in for {@link #RETENTION}: without it every epoch would leave a row
+   * per key behind. Once an hour per instance, on the counting path (one small indexed delete).
+   */
+  private void pruneNowAndThen() {
+    long now = clock.millis();
+    long last = lastPruneMillis.get();
+    if (now - last < PRUNE_EVERY.toMillis() || !lastPruneMillis.compareAndSet(last, now)) {
+      return;
+    }
+    prune();
+  }
+
+  /** Deletes counters last raised before now minus {@link #RETENTION}; returns how many. */
+  public int prune() {
+    return Sql.transaction(dataSource, "prune counters", c -> {
+      try (PreparedStatement delete = c.prepareStatement("delete from policy_counter where updated_at_ms < ?")) {
+        delete.setLong(1, clock.millis() - RETENTION.toMillis());
+        return delete.executeUpdate();
+      }
     });
   }
 

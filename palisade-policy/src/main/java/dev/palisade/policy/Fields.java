@@ -12,6 +12,9 @@ import java.util.Set;
 
 /** Reading policy sections with errors that name the field's path; unknown fields are errors (a typo must not weaken a policy). */
 public final class Fields {
+  /** The longest time window a rule may count over; shared counters older than this are pruned. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(31);
+
   private Fields() {}
 
   public static void requireObject(JsonNode node, String path) {

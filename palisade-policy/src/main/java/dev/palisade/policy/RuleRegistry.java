@@ -1,5 +1,6 @@
 package dev.palisade.policy;
 
+import dev.palisade.policy.rules.Approvals;
 import dev.palisade.policy.rules.DepositRules;
 import dev.palisade.policy.rules.ExitRules;
 import dev.palisade.policy.rules.RateLimits;
@@ -23,7 +24,7 @@ public final class RuleRegistry {
   /** The validator rules. */
   public static RuleRegistry builtIn() {
     return of(List.of(new DepositRules(), new RegistrationRules(), new ExitRules(), new RateLimits(),
-        new SourceCidrs(), new TimeLock()));
+        new SourceCidrs(), new TimeLock(), new Approvals()));
   }
 
   public static RuleRegistry of(List<RuleType> types) {

@@ -30,6 +30,8 @@ create table policy_counter (
   updated_at_ms bigint not null,
   primary key (subject, counter, window_id)
 );
+-- Rows of windows nobody counted in for longer than any window are pruned by updated_at_ms.
+create index policy_counter_updated on policy_counter (updated_at_ms);
 
 create table policy_approval (
   approval_id varchar(64) primary key,

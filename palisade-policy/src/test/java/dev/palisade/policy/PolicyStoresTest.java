@@ -180,4 +180,17 @@ class PolicyStoresTest {
     assertEquals(ApprovalException.Kind.CONFLICT, assertThrows(ApprovalException.class, () -> approvals.grantAhead(
         identity("a1", "default", "approve"), key, "VOLUNTARY_EXIT", 2, Requests.NOW.minusSeconds(1))).kind());
   }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void countersOfWindowsNobodyCountedInForLongerThanAnyWindowArePruned(Dialect dialect) {
+    DataSource dataSource = database(dialect);
+    new CounterStore(dataSource, CLOCK).tryAdd("key", "rate:DEPOSIT:P31D", "1", 1, 1);
+    Clock justInside = Clock.offset(CLOCK, CounterStore.RETENTION.minusSeconds(1));
+    assertEquals(0, new CounterStore(dataSource, justInside).prune());
+    assertEquals(1, new CounterStore(dataSource, justInside).total("key", "rate:DEPOSIT:P31D", "1"));
+    CounterStore later = new CounterStore(dataSource, Clock.offset(CLOCK, CounterStore.RETENTION.plusSeconds(1)));
+    assertEquals(1, later.prune());
+    assertEquals(0, later.total("key", "rate:DEPOSIT:P31D", "1"));
+  }
 }

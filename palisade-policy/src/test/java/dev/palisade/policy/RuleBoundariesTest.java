@@ -62,6 +62,8 @@ class RuleBoundariesTest {
         Arguments.of("rules: {voluntary_exit: {not_before_epoch: 300000}}", Requests.exit(299_999), "exit_not_before_epoch"),
         Arguments.of("rules: {voluntary_exit: {not_before_epoch: 300000}}", Requests.exit(300_000), "allow"),
         Arguments.of("rules: {voluntary_exit: {action: approval, approvals: 2}}", Requests.exit(5), "approval_required"),
+        Arguments.of("rules: {approvals: [{type: DEPOSIT, approvals: 2}]}", Requests.deposit(ADDRESS_01, gwei32), "approval_required"),
+        Arguments.of("rules: {approvals: [{type: DEPOSIT, approvals: 2}]}", Requests.exit(5), "allow"),
         // rules for one type never touch another
         Arguments.of("rules: {voluntary_exit: {action: deny}}", Requests.randao(5), "allow"),
         Arguments.of(DEPOSITS, Requests.randao(5), "allow"),
@@ -97,6 +99,8 @@ class RuleBoundariesTest {
       "rules: {time_lock: {not_before: tomorrow}}|rules.time_lock.not_before",
       "rules: {source_cidrs: ['10.0.0.0/33']}|rules.source_cidrs",
       "rulez: {}|policy.rulez",
+      "rules: {approvals: [{type: DEPOSITS}]}|rules.approvals[0].type",
+      "rules: {rate_limits: [{type: DEPOSIT, max: 1, window: P32D}]}|rules.rate_limits[0].window",
       // a repeated section must not silently replace the first (the parser's error names no field)
       "rules: {time_lock: {not_before: '2999-01-01T00:00:00Z'}, time_lock: {not_before: '2020-01-01T00:00:00Z'}}|"})
   void refusesABadDocumentNamingTheField(String policy, String field) {

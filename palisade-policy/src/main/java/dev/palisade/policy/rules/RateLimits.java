@@ -57,6 +57,9 @@ public final class RateLimits implements RuleType {
         return true;
       }).orElse(false);
       Duration window = Fields.duration(limit, "window", at).orElse(null);
+      if (window != null && window.compareTo(Fields.MAX_WINDOW) > 0) {
+        throw new InvalidPolicyException(at + ".window", at + ".window is at most " + Fields.MAX_WINDOW.toDays() + " days");
+      }
       if (perEpoch == (window != null)) {
         throw new InvalidPolicyException(at, at + " needs exactly one of per: epoch or window: <ISO-8601 duration>");
       }
