@@ -66,6 +66,7 @@ public final class PalisadeMetrics implements SigningListener {
   /** Approvals waiting for approvers (read from the shared database at each scrape). */
   public void bindPendingApprovals(java.util.function.LongSupplier pending) {
     Gauge.builder("palisade_approvals_pending", pending, p -> p.getAsLong())
+        .strongReference(true)
         .description("Approvals waiting for approvers, all operators").register(registry);
   }
 
