@@ -78,7 +78,11 @@ public final class ApprovalStore {
    * pre-approval of this type for this key that the requester did not vote on itself.
    */
   public Optional<Approval> findGranted(PolicyRequest request) {
-    Optional<Approval> exact = findOpen(request).filter(approval -> approval.status() == Approval.Status.APPROVED);
+    // by status, not "the newest open one": two racing identical requests may each have opened one
+    Optional<Approval> exact = select("where operator_id = ? and requester = ? and pubkey = ? and signing_root = ?"
+        + " and status = 'APPROVED' and expires_at_ms > ? order by created_at_ms",
+        request.operator().value(), request.identity().value(), request.key().toHex(),
+        request.signingRoot().toHex(), request.time().toEpochMilli()).stream().findFirst();
     if (exact.isPresent()) {
       return exact;
     }
