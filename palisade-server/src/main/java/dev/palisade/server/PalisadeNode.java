@@ -21,12 +21,18 @@ import java.time.Instant;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
-import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningListener;
 import dev.palisade.server.signing.SigningPolicy;
 import dev.palisade.server.signing.NodeWatermarkPolicy;
 import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.signing.SlashingPolicy;
+import dev.palisade.server.signing.PolicyGate;
+import dev.palisade.server.http.PolicyAdminApi;
+import dev.palisade.policy.ApprovalStore;
+import dev.palisade.policy.CounterStore;
+import dev.palisade.policy.PolicyEngine;
+import dev.palisade.policy.PolicyStore;
+import dev.palisade.policy.RuleRegistry;
 import dev.palisade.slashing.HealthStatus;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
@@ -86,6 +92,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final OperatorKeks keks;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
+  private final PolicyEngine policyEngine;
   private final PalisadeServer server;
   private final WorkerWatchdog watchdog;
 
@@ -126,6 +133,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.access = new AccessControl(identities, readCertificates(config.access()));
       access.bootstrapIfEmpty(config.access().bootstrapLoopback() && LoopbackOnly.of(config.server()));
       this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
+      this.policyEngine = openPolicies(database);
       this.registry =
           new KeyRegistry(inProcessVault, vault, slashing, identities, keks, this::recordLifecycle);
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
@@ -138,7 +146,7 @@ public final class PalisadeNode implements AutoCloseable {
               config.network(),
               vault,
               access.authorizer(),
-              policies(),
+              signingPolicies(),
               keysLoaded::get,
               // auditing first: it may veto (503)
               SigningListener.all(auditing, metrics, RefusalLog.standard()));
@@ -161,7 +169,8 @@ public final class PalisadeNode implements AutoCloseable {
                     auditing.unauthenticated(source, reason);
                   },
                   new AdminApi(access, auditLog, auditWriter::appendDurably, this::reload),
-                  new KeymanagerApi(access, registry, slashing)));
+                  new KeymanagerApi(access, registry, slashing),
+                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC())));
     } catch (RuntimeException e) {
       watchdog.close();
       closeResources();
@@ -179,12 +188,14 @@ public final class PalisadeNode implements AutoCloseable {
     return new PalisadeNode(config, exit);
   }
 
-  private List<SigningPolicy> policies() {
+  /** Operator policies first: what they refuse or hold for approval records nothing in the slashing store. */
+  private List<SigningPolicy> signingPolicies() {
+    SigningPolicy gate = new PolicyGate(policyEngine, metrics, Clock.systemUTC());
     if (slashing == null) {
       LOG.warn("SLASHING PROTECTION IS DISABLED: nothing stops a double vote or a double proposal");
-      return List.of(context -> PolicyDecision.ALLOW);
+      return List.of(gate);
     }
-    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
+    return List.of(gate, new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
   }
 
   /**
@@ -196,6 +207,25 @@ public final class PalisadeNode implements AutoCloseable {
       throw new SigningException.Unavailable("keys are still loading; try again shortly");
     }
     return vault.publicKeys();
+  }
+
+  /** Policies, shared counters and approvals on the node's database; approval steps are audited before they return. */
+  private PolicyEngine openPolicies(Database database) {
+    PolicyStore store = PolicyStore.open(database.dataSource(), database.dialect(), RuleRegistry.builtIn());
+    ApprovalStore approvals = new ApprovalStore(database.dataSource(), Clock.systemUTC(), auditLog::append);
+    metrics.bindPendingApprovals(() -> {
+      try {
+        return approvals.pendingCount();
+      } catch (RuntimeException e) {
+        return -1; // the database is unreachable: a scrape must still answer
+      }
+    });
+    return new PolicyEngine(store, new CounterStore(database.dataSource(), Clock.systemUTC()), approvals);
+  }
+
+  /** The policy engine: documents, counters and approvals (tests and the CLI's dry run). */
+  public PolicyEngine policies() {
+    return policyEngine;
   }
 
   /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */

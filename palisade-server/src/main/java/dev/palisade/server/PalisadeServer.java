@@ -5,6 +5,8 @@ import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
+import dev.palisade.server.http.PolicyAdminApi;
+import dev.palisade.server.http.PolicyRoutes;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningService;
 import io.vertx.core.Handler;
@@ -68,7 +70,8 @@ public final class PalisadeServer implements AutoCloseable {
       /** Told (source address, audit reason) of each request refused as unauthenticated. */
       BiConsumer<String, String> unauthenticatedListener,
       AdminApi admin,
-      KeymanagerApi keymanager) {}
+      KeymanagerApi keymanager,
+      PolicyAdminApi policyAdmin) {}
 
   /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
   private static byte[] openApiDocument() {
@@ -121,6 +124,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
+    PolicyRoutes.register(router, services.policyAdmin(), adminBody, routes::admin);
     KeymanagerApi keymanager = services.keymanager();
     Handler<RoutingContext> keystoresBody = gate.jsonBody(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));

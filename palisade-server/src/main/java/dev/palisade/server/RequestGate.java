@@ -128,6 +128,19 @@ final class RequestGate {
   }
 
   /** The router's failure handler: a client that went away mid-request is routine, not an error. */
+  /** The caller's address (an IP literal, so no name lookup), for source-address policies. */
+  static java.util.Optional<java.net.InetAddress> source(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    if (remote == null || remote.hostAddress() == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(java.net.InetAddress.getByName(remote.hostAddress()));
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   static void routerFailure(RoutingContext ctx) {
     if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
       LOG.debug("client closed the connection during {} {}", ctx.request().method(), ctx.request().path());

@@ -30,7 +30,7 @@ class OpenApiTest {
   void theDocumentCoversEveryRouteAndEveryAnswerMatchesIt() throws Exception {
     try (TenantNode tenants = TenantNode.start(temp, null)) {
       tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-      String ops = tenants.identity("ops", "default", "admin,keys:read,keys:write,validate");
+      String ops = tenants.identity("ops", "default", "admin,approve,keys:read,keys:write,validate");
       String weak = tenants.identity("weak", "default", "validate");
       tenants.identity("victim", "default", "validate");
       JsonNode document = TenantNode.read(tenants.call("GET", "/openapi.json", null, null).body());
@@ -70,7 +70,19 @@ class OpenApiTest {
           new Call("DELETE", "/admin/v1/identities/nobody", "/admin/v1/identities/{name}", ops, null),
           new Call("GET", "/admin/v1/audit?rows=5", "/admin/v1/audit", ops, null),
           new Call("GET", "/admin/v1/audit/verify", null, ops, null),
-          new Call("GET", "/admin/v1/audit/verify", null, weak, null));
+          new Call("GET", "/admin/v1/audit/verify", null, weak, null),
+          new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops,
+              "rules:\n  voluntary_exit: {action: deny}\n"),
+          new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, "rules: {nope: 1}"),
+          new Call("GET", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, null),
+          new Call("GET", "/admin/v1/policies/operator/default/history", "/admin/v1/policies/{scope}/{id}/history", ops, null),
+          new Call("GET", "/admin/v1/policies/operator/other/history", "/admin/v1/policies/{scope}/{id}/history", ops, null),
+          new Call("GET", "/admin/v1/approvals", null, ops, null),
+          new Call("GET", "/admin/v1/approvals", null, weak, null),
+          new Call("POST", "/admin/v1/approvals", null, ops, "{\"key\":\"0x12\"}"),
+          new Call("GET", "/admin/v1/approvals/nope", "/admin/v1/approvals/{id}", ops, null),
+          new Call("POST", "/admin/v1/approvals/nope/approve", "/admin/v1/approvals/{id}/approve", ops, null),
+          new Call("POST", "/admin/v1/approvals/nope/deny", "/admin/v1/approvals/{id}/deny", ops, null));
 
       Set<String> exercised = new TreeSet<>();
       List<String> mismatches = new ArrayList<>();

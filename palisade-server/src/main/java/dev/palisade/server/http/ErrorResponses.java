@@ -23,25 +23,27 @@ public final class ErrorResponses {
       write(ctx, 400, bad.getMessage(), "field", bad.field());
     } else if (failure instanceof SigningException.Unauthenticated unauthenticated) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
-      write(ctx, 401, unauthenticated.getMessage(), null, null);
+      write(ctx, 401, unauthenticated.getMessage());
     } else if (failure instanceof SigningException.Forbidden forbidden) {
-      write(ctx, 403, forbidden.getMessage(), null, null);
+      write(ctx, 403, forbidden.getMessage());
     } else if (failure instanceof SigningException.NotFound notFound) {
-      write(ctx, 404, notFound.getMessage(), null, null);
+      write(ctx, 404, notFound.getMessage());
     } else if (failure instanceof SigningException.Conflict conflict) {
-      write(ctx, 409, conflict.getMessage(), null, null);
+      write(ctx, 409, conflict.getMessage());
     } else if (failure instanceof SigningException.UnknownKey unknown) {
-      write(ctx, 404, unknown.getMessage(), null, null);
+      write(ctx, 404, unknown.getMessage());
+    } else if (failure instanceof SigningException.ApprovalRequired pending) {
+      write(ctx, 412, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
     } else if (failure instanceof SigningException.Refused refused) {
       write(ctx, 412, refused.getMessage(), "rule", refused.rule());
     } else if (failure instanceof SigningException.Unavailable unavailable) {
-      write(ctx, 503, unavailable.getMessage(), null, null);
+      write(ctx, 503, unavailable.getMessage());
     } else if (failure instanceof java.util.concurrent.RejectedExecutionException) {
-      write(ctx, 503, "signer is overloaded; try again", null, null);
+      write(ctx, 503, "signer is overloaded; try again");
     } else {
       // A bug, not a client error: log it for the operator, tell the client nothing internal.
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-      write(ctx, 500, "internal error", null, null);
+      write(ctx, 500, "internal error");
     }
   }
 
@@ -60,11 +62,11 @@ public final class ErrorResponses {
           case 400 -> "bad request";
           default -> "request failed";
         };
-    write(ctx, status, message, null, null);
+    write(ctx, status, message);
   }
 
-  private static void write(
-      RoutingContext ctx, int status, String message, String extraName, String extraValue) {
+  /** {@code extras}: name, value pairs added to the body when the value is not null. */
+  private static void write(RoutingContext ctx, int status, String message, String... extras) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -72,8 +74,10 @@ public final class ErrorResponses {
     ObjectNode body = JSON.createObjectNode();
     body.put("code", status);
     body.put("message", message);
-    if (extraName != null && extraValue != null) {
-      body.put(extraName, extraValue);
+    for (int i = 0; i + 1 < extras.length; i += 2) {
+      if (extras[i] != null && extras[i + 1] != null) {
+        body.put(extras[i], extras[i + 1]);
+      }
     }
     response
         .setStatusCode(status)
