@@ -124,7 +124,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
-    PolicyRoutes.register(router, services.policyAdmin(), adminBody, routes::admin);
+    PolicyRoutes.register(router, services.policyAdmin(), adminBody, gate.documentBody(64 * 1024), routes::admin);
     KeymanagerApi keymanager = services.keymanager();
     Handler<RoutingContext> keystoresBody = gate.jsonBody(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));

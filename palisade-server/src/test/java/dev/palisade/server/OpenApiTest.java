@@ -24,7 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiTest {
   @TempDir Path temp;
 
-  private record Call(String method, String path, String template, String token, String body) {}
+  private record Call(String method, String path, String template, String token, String body, String contentType) {
+    Call(String method, String path, String template, String token, String body) {
+      this(method, path, template, token, body, "application/json");
+    }
+  }
 
   @Test
   void theDocumentCoversEveryRouteAndEveryAnswerMatchesIt() throws Exception {
@@ -72,7 +76,7 @@ class OpenApiTest {
           new Call("GET", "/admin/v1/audit/verify", null, ops, null),
           new Call("GET", "/admin/v1/audit/verify", null, weak, null),
           new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops,
-              "rules:\n  voluntary_exit: {action: deny}\n"),
+              "rules:\n  voluntary_exit: {action: deny}\n", "application/yaml"),
           new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, "rules: {nope: 1}"),
           new Call("GET", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, null),
           new Call("GET", "/admin/v1/policies/operator/default/history", "/admin/v1/policies/{scope}/{id}/history", ops, null),
@@ -89,7 +93,7 @@ class OpenApiTest {
       for (Call call : calls) {
         String template = call.template() != null ? call.template() : call.path();
         exercised.add(call.method() + " " + template);
-        HttpResponse<String> answer = tenants.call(call.method(), call.path(), call.token(), call.body());
+        HttpResponse<String> answer = tenants.call(call.method(), call.path(), call.token(), call.body(), call.contentType());
         JsonNode operation = paths.get(template).get(call.method().toLowerCase());
         JsonNode response = resolve(document, operation.get("responses").get(Integer.toString(answer.statusCode())));
         if (response == null) {

@@ -18,9 +18,11 @@ public final class PolicyRoutes {
 
   private PolicyRoutes() {}
 
-  public static void register(Router router, PolicyAdminApi api, Handler<RoutingContext> body, AdminCall call) {
+  /** {@code document} reads a policy body (JSON or YAML); {@code body} reads JSON. */
+  public static void register(Router router, PolicyAdminApi api, Handler<RoutingContext> body,
+      Handler<RoutingContext> document, AdminCall call) {
     String policy = "/admin/v1/policies/:scope/:id";
-    router.put(policy).handler(body).handler(ctx -> call.run(ctx, 200,
+    router.put(policy).handler(document).handler(ctx -> call.run(ctx, 200,
         caller -> api.setPolicy(caller, ctx.pathParam("scope"), ctx.pathParam("id"), bytes(ctx))));
     router.get(policy).handler(ctx -> call.run(ctx, 200,
         caller -> api.getPolicy(caller, ctx.pathParam("scope"), ctx.pathParam("id"))));
