@@ -104,7 +104,7 @@ public final class PalisadeServer implements AutoCloseable {
         new RequestGate(services.access(), services.unauthenticatedListener(),
             RequestGate.defaultBodyBudget(config.maxBodyBytes()));
     // Every authenticated API is gated here, before any route reads a body.
-    for (String prefix : List.of("/api/v1/eth2/*", "/admin/*", "/eth/*")) {
+    for (String prefix : List.of("/api/v1/eth2/*", "/admin/*", "/eth/*", "/reload")) {
       router.route(prefix).handler(gate::authenticate);
     }
     router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);

@@ -19,14 +19,25 @@ import java.util.stream.Collectors;
 final class ConsoleHttpSession {
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   private static final Pattern LOGIN_CSRF = Pattern.compile("name=\"login_csrf\" value=\"([^\"]+)\"");
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client;
   private final String base;
   String cookie;
   /** The raw Set-Cookie of the session, as the login answered it. */
   String setCookie;
 
   ConsoleHttpSession(int port) {
-    this.base = "http://127.0.0.1:" + port;
+    this("http://127.0.0.1:" + port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+  }
+
+  private ConsoleHttpSession(String base, HttpClient client) {
+    this.base = base;
+    this.client = client;
+  }
+
+  /** Over HTTPS, presenting whatever client certificate {@code tls} holds. */
+  static ConsoleHttpSession tls(int port, javax.net.ssl.SSLContext tls) {
+    return new ConsoleHttpSession("https://127.0.0.1:" + port,
+        HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build());
   }
 
   HttpResponse<String> login(String token) {

@@ -74,9 +74,14 @@ final class ConsolePages {
         .filter(row -> row.decision().equals("REFUSED") && row.key() != null)
         .filter(row -> Instant.parse(row.time()).isAfter(dayAgo))
         .forEach(row -> refusals.merge(row.key(), 1, Integer::sum));
+    Map<String, String> lastSigned = new TreeMap<>();
+    audit.value().stream().filter(row -> row.decision().equals("SIGNED") && row.key() != null) // newest first
+        .forEach(row -> lastSigned.putIfAbsent(row.key(), row.type()
+            + (row.slot() != null ? " slot " + row.slot() : row.epoch() != null ? " epoch " + row.epoch() : "")));
     List<Views.Key> rows = keys.value().stream().map(key -> new Views.Key(
         key.path("validating_pubkey").asText(), key.path("readonly").asBoolean(),
-        key.path("derivation_path").asText(""), refusals.getOrDefault(key.path("validating_pubkey").asText(), 0)))
+        key.path("derivation_path").asText(""), lastSigned.get(key.path("validating_pubkey").asText()),
+        refusals.getOrDefault(key.path("validating_pubkey").asText(), 0)))
         .toList();
     return new Views.Keys(frame, keys.denied(), rows, audit.denied());
   }

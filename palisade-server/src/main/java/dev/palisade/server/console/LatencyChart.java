@@ -25,7 +25,7 @@ final class LatencyChart {
     StringBuilder svg = new StringBuilder();
     svg.append(String.format(Locale.ROOT, "<svg class=\"chart\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\""
         + " width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\"><title>p50 and p99 signing latency per type</title>",
-        LABEL + BARS + 120, height, LABEL + BARS + 120, height));
+        LABEL + BARS + 240, height, LABEL + BARS + 240, height));
     int y = 4;
     for (PalisadeMetrics.Latency latency : shown) {
       svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\" class=\"label\">%s</text>", y + 14,

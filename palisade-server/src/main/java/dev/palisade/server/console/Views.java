@@ -30,7 +30,8 @@ public final class Views {
       String auditDenied, List<TypeCounts> lastHour, String latencySvg, List<Health> health,
       String approvalsDenied, int pendingApprovals, boolean approvalsInstalled) {}
 
-  public record Key(String publicKey, boolean readOnly, String derivationPath, int refusalsLastDay) {}
+  /** {@code lastSigned}: the newest signature in the audit rows read (type and slot or epoch), or null. */
+  public record Key(String publicKey, boolean readOnly, String derivationPath, String lastSigned, int refusalsLastDay) {}
 
   public record Keys(Frame frame, String denied, List<Key> keys, String refusalsDenied) {}
 
