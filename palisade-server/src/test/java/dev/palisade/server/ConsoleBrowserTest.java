@@ -137,6 +137,8 @@ class ConsoleBrowserTest {
     browser.screenshot("audit");
     browser.get("/console/approvals");
     browser.screenshot("approvals");
+    browser.get("/console/policies");
+    browser.screenshot("policies");
   }
 
   @Test
@@ -148,12 +150,12 @@ class ConsoleBrowserTest {
     form.findElement(By.name("scopes")).sendKeys("validate");
     browser.clickAndWait(By.id("create"));
     String secret = browser.text("secret");
-    browser.screenshot("identities");
     assertEquals(200, tenants.call("GET", "/api/v1/eth2/publicKeys", secret, null).statusCode());
 
     browser.clickConfirmAndWait(By.cssSelector("tr[data-name=teku-9] button.revoke")); // console.js asks first
     assertEquals("Identity teku-9 revoked.", browser.text("message"));
     assertEquals("revoked", browser.driver.findElement(By.cssSelector("tr[data-name=teku-9] td.status")).getText());
+    browser.screenshot("identities"); // after the revocation: the page no longer shows the secret
     assertEquals(401, tenants.call("GET", "/api/v1/eth2/publicKeys", secret, null).statusCode());
     String audit = tenants.call("GET", "/admin/v1/audit?rows=20", ops, null).body();
     assertTrue(audit.contains("identity teku-9 created") && audit.contains("identity teku-9 revoked"), audit);
@@ -204,7 +206,7 @@ class ConsoleBrowserTest {
     assertFalse(flags.contains("secure"), "plaintext loopback listener: not Secure (it is under TLS)");
     Cookie inBrowser = browser.driver.manage().getCookieNamed("palisade_console");
     assertTrue(inBrowser.isHttpOnly() && "Strict".equals(inBrowser.getSameSite()), inBrowser.toString());
-    for (String page : List.of("overview", "keys", "refusals", "audit", "identities", "approvals", "login")) {
+    for (String page : List.of("overview", "keys", "refusals", "audit", "identities", "approvals", "policies", "login")) {
       HttpResponse<String> answer = session.get("/console/" + page);
       assertEquals(200, answer.statusCode(), page);
       String csp = answer.headers().firstValue("Content-Security-Policy").orElseThrow();

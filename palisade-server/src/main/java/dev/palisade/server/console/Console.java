@@ -44,17 +44,17 @@ public final class Console {
   private final ConsoleResponses responses;
   private final ConsoleActions actions;
 
-  private Console(PalisadeServer.Services services, ConsoleApprovals approvals, ConsoleSessions sessions, boolean tls) {
+  private Console(PalisadeServer.Services services, ConsolePolicyApi policy, ConsoleSessions sessions, boolean tls) {
     this.services = services;
-    this.pages = new ConsolePages(services, approvals, Clock.systemUTC());
+    this.pages = new ConsolePages(services, policy, Clock.systemUTC());
     this.sessions = sessions;
     this.responses = new ConsoleResponses(tls);
-    this.actions = new ConsoleActions(services.admin(), approvals, pages);
+    this.actions = new ConsoleActions(services.admin(), policy, pages);
   }
 
   /** Adds the console's routes; {@code tls}: the listener speaks HTTPS (cookies are then Secure). */
-  public static void mount(Router router, PalisadeServer.Services services, ConsoleApprovals approvals, boolean tls) {
-    new Console(services, approvals, new ConsoleSessions(new SecureRandom(), Clock.systemUTC(), IDLE_TIMEOUT), tls)
+  public static void mount(Router router, PalisadeServer.Services services, ConsolePolicyApi policy, boolean tls) {
+    new Console(services, policy, new ConsoleSessions(new SecureRandom(), Clock.systemUTC(), IDLE_TIMEOUT), tls)
         .routes(router);
   }
 
@@ -72,6 +72,9 @@ public final class Console {
     page(router, "audit", "Audit log", pages::audit);
     page(router, "identities", "Identities", (caller, frame) -> pages.identities(caller, frame, null, null, null));
     page(router, "approvals", "Approvals", (caller, frame) -> pages.approvals(caller, frame, null));
+    router.get("/console/policies").handler(this::requireSession).handler(ctx -> asCaller(ctx, "policies", "Policies",
+        (caller, frame) -> new Rendered(200, "policies", pages.policies(caller, frame,
+            ctx.request().getParam("scope"), ctx.request().getParam("id")))));
     change(router, "/console/identities", "identities", "Identities", actions::createIdentity);
     change(router, "/console/identities/:name/revoke", "identities", "Identities", actions::revokeIdentity);
     change(router, "/console/approvals/:id/:vote", "approvals", "Approvals", actions::vote);

@@ -21,12 +21,12 @@ final class ConsoleActions {
   }
 
   private final AdminApi admin;
-  private final ConsoleApprovals approvals;
+  private final ConsolePolicyApi policy;
   private final ConsolePages pages;
 
-  ConsoleActions(AdminApi admin, ConsoleApprovals approvals, ConsolePages pages) {
+  ConsoleActions(AdminApi admin, ConsolePolicyApi policy, ConsolePages pages) {
     this.admin = admin;
-    this.approvals = approvals;
+    this.policy = policy;
     this.pages = pages;
   }
 
@@ -67,7 +67,7 @@ final class ConsoleActions {
       return new Console.Rendered(404, "approvals", pages.approvals(caller, frame, "No such action: " + vote));
     }
     try {
-      approvals.vote(caller, id, vote.equals("approve"));
+      policy.vote(caller, id, vote.equals("approve"));
       return new Console.Rendered(200, "approvals", pages.approvals(caller, frame, "Your " + vote + " is recorded."));
     } catch (SigningException e) {
       return new Console.Rendered(ErrorResponses.statusOf(e), "approvals",

@@ -25,12 +25,12 @@ final class ConsolePages {
   static final int AUDIT_ROWS = 10_000;
 
   private final PalisadeServer.Services services;
-  private final ConsoleApprovals approvals;
+  private final ConsolePolicyApi policy;
   private final Clock clock;
 
-  ConsolePages(PalisadeServer.Services services, ConsoleApprovals approvals, Clock clock) {
+  ConsolePages(PalisadeServer.Services services, ConsolePolicyApi policy, Clock clock) {
     this.services = services;
-    this.approvals = approvals;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -39,7 +39,7 @@ final class ConsolePages {
     static <T> Section<T> of(Identity caller, Function<Identity, T> read, T empty) {
       try {
         return new Section<>(read.apply(caller), null);
-      } catch (SigningException.Forbidden e) {
+      } catch (SigningException e) { // 403 scope, 404 another operator's target, 503 a store away
         return new Section<>(empty, ErrorResponses.publicMessage(e));
       }
     }
@@ -59,10 +59,10 @@ final class ConsolePages {
     }
     List<Views.TypeCounts> lastHour = byType.entrySet().stream()
         .map(e -> new Views.TypeCounts(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
-    Section<Integer> pending = Section.of(caller, c -> approvals.listApprovals(c, true).size(), 0);
+    Section<Integer> pending = Section.of(caller, c -> policy.listApprovals(c, true).size(), 0);
     return new Views.Overview(frame, keys.denied(), keys.value().size(), readOnly, keys.value().size() - readOnly,
         audit.denied(), lastHour, LatencyChart.svg(services.metrics().signingLatencies()), health(),
-        pending.denied(), pending.value(), approvals.installed());
+        pending.denied(), pending.value(), policy.installed());
   }
 
   Views.Keys keys(Identity caller, Views.Frame frame) {
@@ -118,14 +118,35 @@ final class ConsolePages {
   Views.Approvals approvals(Identity caller, Views.Frame frame, String message) {
     Section<List<Views.Approval>> listed = Section.of(caller, c -> {
       List<Views.Approval> rows = new ArrayList<>();
-      for (JsonNode node : approvals.listApprovals(c, true)) {
+      for (JsonNode node : policy.listApprovals(c, true)) {
         rows.add(new Views.Approval(node.path("id").asText(), node.path("type").asText(), node.path("key").asText(),
             node.path("summary").asText(""), node.path("requester").asText(""), node.path("status").asText(""),
             node.path("approvals").asLong(), node.path("required").asLong(), node.path("expires_at").asText("")));
       }
       return rows;
     }, List.of());
-    return new Views.Approvals(frame, approvals.installed(), listed.denied(), listed.value(), message);
+    return new Views.Approvals(frame, policy.installed(), listed.denied(), listed.value(), message);
+  }
+
+  /** {@code scope} and {@code id} default to the caller's operator's own policy. */
+  Views.Policies policies(Identity caller, Views.Frame frame, String scope, String id) {
+    String shownScope = scope == null || scope.isBlank() ? "operator" : scope;
+    String shownId = id == null || id.isBlank() ? caller.operator().value() : id.trim();
+    Section<List<Views.PolicyVersion>> versions = Section.of(caller, c -> {
+      List<JsonNode> history = new ArrayList<>();
+      policy.history(c, shownScope, shownId).forEach(history::add); // newest first
+      List<Views.PolicyVersion> rows = new ArrayList<>();
+      for (int i = 0; i < history.size(); i++) {
+        JsonNode version = history.get(i);
+        String document = version.path("document").asText();
+        List<Views.DiffLine> diff = i + 1 < history.size()
+            ? LineDiff.of(history.get(i + 1).path("document").asText(), document) : List.of();
+        rows.add(new Views.PolicyVersion(version.path("version").asLong(), version.path("created_at").asText(),
+            version.path("created_by").asText(), document, diff));
+      }
+      return rows;
+    }, List.of());
+    return new Views.Policies(frame, policy.installed(), shownScope, shownId, versions.denied(), versions.value());
   }
 
   private List<JsonNode> keyNodes(Identity caller) {

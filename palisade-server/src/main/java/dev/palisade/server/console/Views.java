@@ -48,5 +48,14 @@ public final class Views {
   public record Approval(String id, String type, String key, String summary, String requester, String status,
       long approvals, long required, String expiresAt) {}
 
+  /** One line of a diff between a policy version and the one before it: same, added or removed. */
+  public record DiffLine(String kind, String text) {}
+
+  /** {@code diff}: against the previous version (empty for the first). */
+  public record PolicyVersion(long version, String createdAt, String createdBy, String document, List<DiffLine> diff) {}
+
+  public record Policies(Frame frame, boolean installed, String scope, String id, String denied,
+      List<PolicyVersion> versions) {}
+
   public record Approvals(Frame frame, boolean installed, String denied, List<Approval> approvals, String message) {}
 }
