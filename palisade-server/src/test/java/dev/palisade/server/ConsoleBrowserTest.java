@@ -41,8 +41,25 @@ class ConsoleBrowserTest {
   String opbAdmin;
   String opbKey;
 
+  private final java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+  private java.io.PrintStream originalErr;
+
   @BeforeAll
   void start() throws Exception {
+    originalErr = System.err; // slf4j-simple writes to System.err: keep a copy to look for secrets
+    System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        originalErr.write(b);
+        logs.write(b);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        originalErr.write(bytes, offset, length);
+        logs.write(bytes, offset, length);
+      }
+    }, true, java.nio.charset.StandardCharsets.UTF_8));
     tenants = TenantNode.start(temp.resolve("node"), null);
     tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
     ops = tenants.identity("ops", "default", "admin,keys:read,validate");
@@ -86,6 +103,10 @@ class ConsoleBrowserTest {
     if (tenants != null) {
       tenants.close();
     }
+    System.setErr(originalErr);
+    String logged = logs.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(logged.contains("refused ATTESTATION"), "the capture saw the node's log");
+    assertFalse(logged.contains(ops) || logged.contains(opbAdmin), "a token typed into the login form was logged");
   }
 
   @Test
