@@ -34,7 +34,7 @@ final class ConsolePages {
     this.clock = clock;
   }
 
-  /** Either the section's value or the message of the refusal (403) that stands in for it. */
+  /** Either the section's value or the message of the refusal (403, 404, 503) that stands in for it. */
   private record Section<T>(T value, String denied) {
     static <T> Section<T> of(Identity caller, Function<Identity, T> read, T empty) {
       try {
@@ -61,7 +61,10 @@ final class ConsolePages {
         .map(e -> new Views.TypeCounts(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
     Section<Integer> pending = Section.of(caller, c -> policy.listApprovals(c, true).size(), 0);
     return new Views.Overview(frame, keys.denied(), keys.value().size(), readOnly, keys.value().size() - readOnly,
-        audit.denied(), lastHour, LatencyChart.svg(services.metrics().signingLatencies()), health(),
+        audit.denied(), lastHour, audit.value().size() >= AUDIT_ROWS
+            ? "Counted over the latest " + AUDIT_ROWS + " audit rows, which span less than the hour;"
+                + " the metrics port has full counts." : null,
+        LatencyChart.svg(services.metrics().signingLatencies()), health(),
         pending.denied(), pending.value(), policy.installed());
   }
 

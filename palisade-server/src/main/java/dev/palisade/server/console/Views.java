@@ -27,7 +27,7 @@ public final class Views {
   public record Health(String id, boolean up) {}
 
   public record Overview(Frame frame, String keysDenied, int keys, int readOnly, int managed,
-      String auditDenied, List<TypeCounts> lastHour, String latencySvg, List<Health> health,
+      String auditDenied, List<TypeCounts> lastHour, String lastHourNote, String latencySvg, List<Health> health,
       String approvalsDenied, int pendingApprovals, boolean approvalsInstalled) {}
 
   /** {@code lastSigned}: the newest signature in the audit rows read (type and slot or epoch), or null. */
