@@ -26,6 +26,8 @@ import java.util.stream.Collectors;
  *   <li>{@code slashing:read} export slashing history; {@code slashing:write} import it
  *   <li>{@code admin} manage operators, identities and key assignments for every operator. It implies
  *       no other scope: an administrator who must also sign is given both explicitly.
+ *   <li>{@code approve} approve or deny requests a policy holds for approval (exits under a two-person
+ *       rule), in the identity's own operator, never its own requests
  * </ul>
  */
 public enum Scope {
@@ -42,7 +44,8 @@ public enum Scope {
   KEYS_WRITE("keys:write"),
   SLASHING_READ("slashing:read"),
   SLASHING_WRITE("slashing:write"),
-  ADMIN("admin");
+  ADMIN("admin"),
+  APPROVE("approve");
 
   private final String wireName;
 

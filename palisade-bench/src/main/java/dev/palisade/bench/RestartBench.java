@@ -58,11 +58,11 @@ public final class RestartBench {
         "--keystores-password-file", password.toString(), "--kek-passphrase-file", kekPassphrase.toString()));
     List<Double> sealedTimes = restarts(jar, runs, pubkey,
         List.of("--data-path", sealed.toString(), "--kek-passphrase-file", kekPassphrase.toString()));
+    System.out.printf(Locale.ROOT, "restart  sealed     %d keys: SIGKILL -> first signature median %.2f s (runs %s)%n",
+        keys, median(sealedTimes), format(sealedTimes));
     List<Double> keystoreTimes = restarts(jar, runs, pubkey,
         List.of("--data-path", work.resolve("keystore-data").toString(), "--keystores-path", keystores.toString(),
             "--keystores-password-file", password.toString()));
-    System.out.printf(Locale.ROOT, "restart  sealed     %d keys: SIGKILL -> first signature median %.2f s (runs %s)%n",
-        keys, median(sealedTimes), format(sealedTimes));
     System.out.printf(Locale.ROOT, "restart  keystores  %d keys: SIGKILL -> first signature median %.2f s (runs %s)%n",
         keys, median(keystoreTimes), format(keystoreTimes));
     System.out.printf(Locale.ROOT, "ratio keystores / sealed: %.1f%n", median(keystoreTimes) / median(sealedTimes));
@@ -82,8 +82,9 @@ public final class RestartBench {
           "--metrics-enabled=false", "--logging", "WARN"));
       command.addAll(options);
       long started = System.nanoTime();
-      previous = start(jar, command);
-      awaitSignature(previous, port, pubkey, 100L + run);
+      Path log = Files.createTempFile("palisade-restart", ".log");
+      previous = start(jar, command, log);
+      awaitSignature(previous, port, pubkey, 100L + run, log);
       double seconds = (System.nanoTime() - started) / 1e9;
       if (run > 0) {
         times.add(seconds);
@@ -94,7 +95,7 @@ public final class RestartBench {
     return times;
   }
 
-  private static void awaitSignature(Process process, int port, String pubkey, long epoch) throws Exception {
+  private static void awaitSignature(Process process, int port, String pubkey, long epoch, Path log) throws Exception {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     String body = "{\"type\":\"RANDAO_REVEAL\",\"fork_info\":{\"fork\":{\"previous_version\":\"0x00000000\","
         + "\"current_version\":\"0x00000000\",\"epoch\":\"0\"},\"genesis_validators_root\":"
@@ -106,7 +107,7 @@ public final class RestartBench {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("palisade exited with " + process.exitValue());
+        throw new IllegalStateException("palisade exited with " + process.exitValue() + ":\n" + Files.readString(log));
       }
       try {
         if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -147,21 +148,22 @@ public final class RestartBench {
     return first;
   }
 
-  private static Process start(Path jar, List<String> args) throws IOException {
+  private static Process start(Path jar, List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+ExitOnOutOfMemoryError", "-jar",
         jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        .redirectOutput(log.toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("PALISADE_"));
     return builder.start();
   }
 
   private static void run(Path jar, List<String> args) throws Exception {
-    Process process = start(jar, args);
+    Path log = Files.createTempFile("palisade-restart", ".log");
+    Process process = start(jar, args, log);
     if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      throw new IllegalStateException("palisade " + args.get(0) + " " + args.get(1) + " failed");
+      throw new IllegalStateException("palisade " + args.get(0) + " " + args.get(1) + " failed:\n" + Files.readString(log));
     }
   }
 

@@ -68,7 +68,7 @@ final class AccessCommands {
 
   /** An audit row of a change made with the local CLI, by the operating-system user. */
   private static AuditEntry cliChange(String operator, String event, String detail) {
-    String user = "cli:" + System.getProperty("user.name", "unknown");
+    String user = PolicyStores.cliUser();
     return new AuditEntry(java.time.Instant.now(), user, operator, null, event, null, null,
         dev.palisade.auth.AuditDecision.CHANGED, detail + " (by " + user + ")");
   }

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       AccessCommands.OperatorCommand.class,
       AccessCommands.IdentityCommand.class,
       AccessCommands.AuditCommand.class,
+      PolicyCommands.class,
+      ApprovalCommands.class,
       VaultCommand.class,
       KeysCommands.KeysCommand.class, KeysCommands.KekCommand.class
     },

@@ -45,9 +45,11 @@ final class StrictConfig {
 
   private static void collect(CommandSpec command, Set<String> options) {
     for (OptionSpec option : command.options()) {
-      String name = option.longestName().replaceFirst("^-+", "");
-      if (!name.equals("help") && !name.equals("version")) {
-        options.add(name.toLowerCase(Locale.ROOT));
+      for (String alias : option.names()) { // every long name: aliases are set by variable or file too
+        String name = alias.replaceFirst("^-+", "");
+        if (alias.startsWith("--") && !name.equals("help") && !name.equals("version")) {
+          options.add(name.toLowerCase(Locale.ROOT));
+        }
       }
     }
     command.subcommands().values().forEach(sub -> collect(sub.getCommandSpec(), options));

@@ -111,8 +111,10 @@ class CommandLineTest {
   }
 
   @Test
-  void secretVariablesThatAreNotOptionsAreAccepted() {
-    Outcome outcome = execute(Map.of("PALISADE_KEK_PASSPHRASE", "x", "PALISADE_JAVA_OPTS", "-Xmx1g"), "run", "--help");
+  void secretVariablesThatAreNotOptionsAndOptionAliasesAreAccepted() {
+    Outcome outcome = execute(Map.of("PALISADE_KEK_PASSPHRASE", "x", "PALISADE_JAVA_OPTS", "-Xmx1g",
+        "PALISADE_DB_URL", "jdbc:postgresql://db/palisade", "PALISADE_SLASHING_PROTECTION_DB_URL", "jdbc:postgresql://db/p"),
+        "run", "--help");
     assertEquals(0, outcome.exitCode(), outcome.err());
   }
 

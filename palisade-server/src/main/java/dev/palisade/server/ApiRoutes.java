@@ -36,10 +36,11 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     boolean json = wantsJson(ctx.request().getHeader("Accept"));
     Identity caller = RequestGate.caller(ctx);
+    java.util.Optional<java.net.InetAddress> source = RequestGate.source(ctx);
     runOffLoop(
         ctx,
         () -> {
-          BlsSignature signature = services.signing().sign(caller, identifier, body);
+          BlsSignature signature = services.signing().sign(caller, source, identifier, body);
           return () -> respondWithSignature(ctx, signature, json);
         });
   }

@@ -21,12 +21,18 @@ import java.time.Instant;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
-import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningListener;
 import dev.palisade.server.signing.SigningPolicy;
 import dev.palisade.server.signing.NodeWatermarkPolicy;
 import dev.palisade.server.signing.SigningService;
 import dev.palisade.server.signing.SlashingPolicy;
+import dev.palisade.server.signing.PolicyGate;
+import dev.palisade.server.http.PolicyAdminApi;
+import dev.palisade.policy.ApprovalStore;
+import dev.palisade.policy.CounterStore;
+import dev.palisade.policy.PolicyEngine;
+import dev.palisade.policy.PolicyStore;
+import dev.palisade.policy.RuleRegistry;
 import dev.palisade.slashing.HealthStatus;
 import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingProtections;
@@ -60,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class PalisadeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeNode.class);
   private static final int AUDIT_QUEUE_CAPACITY = 1_000_000;
+  private static final Duration REPLICATION_RECHECK = Duration.ofSeconds(30);
   /**
    * Revocations are polled every 250 ms, so they take effect well within a second. Authentication
    * fails closed only when the view could not be refreshed for 5 s: a busy 2-core host can starve
@@ -76,6 +83,8 @@ public final class PalisadeNode implements AutoCloseable {
   private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final Database database;
   private final SlashingProtection slashing;
+  /** PostgreSQL only: failover durability for /healthcheck and the log. */
+  private final ReplicationMonitor replication;
   private final AccessControl access;
   private final KeyRegistry registry;
   private final NodeConfig config;
@@ -83,6 +92,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final OperatorKeks keks;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
+  private final PolicyEngine policyEngine;
   private final PalisadeServer server;
   private final WorkerWatchdog watchdog;
 
@@ -107,6 +117,10 @@ public final class PalisadeNode implements AutoCloseable {
         // a database that recorded another network's history must not be used for this one
         config.network().genesisValidatorsRoot().ifPresent(slashing::pinGenesisValidatorsRoot);
       }
+      this.replication = slashing == null ? null : ReplicationMonitor.start(slashing, REPLICATION_RECHECK).orElse(null);
+      if (replication != null) {
+        resources.add(replication);
+      }
       // Before anything else writes: a wrong KEK passphrase stops the start here, having changed nothing.
       this.keks =
           inProcessVault != null && !config.keks().isEmpty()
@@ -119,6 +133,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.access = new AccessControl(identities, readCertificates(config.access()));
       access.bootstrapIfEmpty(config.access().bootstrapLoopback() && LoopbackOnly.of(config.server()));
       this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
+      this.policyEngine = openPolicies(database);
       this.registry =
           new KeyRegistry(inProcessVault, vault, slashing, identities, keks, this::recordLifecycle);
       this.auditWriter = new AuditWriter(auditLog, AUDIT_QUEUE_CAPACITY);
@@ -131,7 +146,7 @@ public final class PalisadeNode implements AutoCloseable {
               config.network(),
               vault,
               access.authorizer(),
-              policies(),
+              signingPolicies(),
               keysLoaded::get,
               // auditing first: it may veto (503)
               SigningListener.all(auditing, metrics, RefusalLog.standard()));
@@ -154,7 +169,8 @@ public final class PalisadeNode implements AutoCloseable {
                     auditing.unauthenticated(source, reason);
                   },
                   new AdminApi(access, auditLog, auditWriter::appendDurably, this::reload),
-                  new KeymanagerApi(access, registry, slashing)));
+                  new KeymanagerApi(access, registry, slashing),
+                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC())));
     } catch (RuntimeException e) {
       watchdog.close();
       closeResources();
@@ -172,12 +188,14 @@ public final class PalisadeNode implements AutoCloseable {
     return new PalisadeNode(config, exit);
   }
 
-  private List<SigningPolicy> policies() {
+  /** Operator policies first: what they refuse or hold for approval records nothing in the slashing store. */
+  private List<SigningPolicy> signingPolicies() {
+    SigningPolicy gate = new PolicyGate(policyEngine, metrics, Clock.systemUTC());
     if (slashing == null) {
       LOG.warn("SLASHING PROTECTION IS DISABLED: nothing stops a double vote or a double proposal");
-      return List.of(context -> PolicyDecision.ALLOW);
+      return List.of(gate);
     }
-    return List.of(new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
+    return List.of(gate, new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
   }
 
   /**
@@ -189,6 +207,25 @@ public final class PalisadeNode implements AutoCloseable {
       throw new SigningException.Unavailable("keys are still loading; try again shortly");
     }
     return vault.publicKeys();
+  }
+
+  /** Policies, shared counters and approvals on the node's database; approval steps are audited before they return. */
+  private PolicyEngine openPolicies(Database database) {
+    PolicyStore store = PolicyStore.open(database.dataSource(), database.dialect(), RuleRegistry.builtIn());
+    ApprovalStore approvals = new ApprovalStore(database.dataSource(), Clock.systemUTC(), auditLog::append);
+    metrics.bindPendingApprovals(() -> {
+      try {
+        return approvals.pendingCount();
+      } catch (RuntimeException e) {
+        return -1; // the database is unreachable: a scrape must still answer
+      }
+    });
+    return new PolicyEngine(store, new CounterStore(database.dataSource(), Clock.systemUTC()), approvals);
+  }
+
+  /** The policy engine: documents, counters and approvals (tests and the CLI's dry run). */
+  public PolicyEngine policies() {
+    return policyEngine;
   }
 
   /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */
@@ -243,6 +280,9 @@ public final class PalisadeNode implements AutoCloseable {
           () -> database.failure()
               .map(failure -> HealthCheck.Result.down("database-health-check", Map.<String, Object>of("error", failure)))
               .orElseGet(() -> HealthCheck.Result.up("database-health-check", Map.of())));
+    }
+    if (replication != null) {
+      checks.add(replication);
     }
     return checks;
   }

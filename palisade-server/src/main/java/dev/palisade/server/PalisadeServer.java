@@ -7,6 +7,8 @@ import dev.palisade.server.console.ConsolePolicyApi;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
+import dev.palisade.server.http.PolicyAdminApi;
+import dev.palisade.server.http.PolicyRoutes;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningService;
 import io.vertx.core.Handler;
@@ -70,7 +72,8 @@ public final class PalisadeServer implements AutoCloseable {
       /** Told (source address, audit reason) of each request refused as unauthenticated. */
       BiConsumer<String, String> unauthenticatedListener,
       AdminApi admin,
-      KeymanagerApi keymanager) {}
+      KeymanagerApi keymanager,
+      PolicyAdminApi policyAdmin) {}
 
   /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
   private static byte[] openApiDocument() {
@@ -123,6 +126,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/admin/v1/audit").handler(ctx -> routes.admin(ctx, 200,
         caller -> admin.auditTail(caller, intParam(ctx, "rows", 20))));
     router.get("/admin/v1/audit/verify").handler(ctx -> routes.admin(ctx, 200, admin::auditVerify));
+    PolicyRoutes.register(router, services.policyAdmin(), adminBody, gate.documentBody(64 * 1024), routes::admin);
     KeymanagerApi keymanager = services.keymanager();
     Handler<RoutingContext> keystoresBody = gate.jsonBody(config.maxBodyBytes());
     router.get("/eth/v1/keystores").handler(ctx -> routes.admin(ctx, 200, keymanager::list));
@@ -135,8 +139,10 @@ public final class PalisadeServer implements AutoCloseable {
     byte[] openApi = openApiDocument();
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
-    // the console has its own session auth (not RequestGate); approvals plug in with the policy engine
-    Console.mount(router, services, ConsolePolicyApi.notInstalled(), config.tls().isPresent());
+    // the console has its own session auth (not RequestGate); it calls the same admin APIs
+    PolicyAdminApi policyAdmin = services.policyAdmin();
+    Console.mount(router, services,
+        ConsolePolicyApi.of(policyAdmin::listApprovals, policyAdmin::vote, policyAdmin::history), config.tls().isPresent());
     router.route().failureHandler(RequestGate::routerFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);

@@ -81,12 +81,21 @@ final class RequestGate {
 
   /** Content type, then the shared body budget, then the body itself (at most {@code limit} bytes). */
   Handler<RoutingContext> jsonBody(int limit) {
+    return body(limit, RequestGate::isJson, "application/json");
+  }
+
+  /** As {@link #jsonBody}, for documents that may also be YAML (policies). */
+  Handler<RoutingContext> documentBody(int limit) {
+    return body(limit, type -> isJson(type) || isYaml(type), "application/json or application/yaml");
+  }
+
+  private Handler<RoutingContext> body(int limit, java.util.function.Predicate<String> accepted, String expected) {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(limit);
     return ctx -> {
       String contentType = ctx.request().getHeader("Content-Type");
-      if (!isJson(contentType)) {
+      if (!accepted.test(contentType)) {
         // Form and multipart bodies would otherwise be parsed by Vert.x as forms before we see them.
-        refuseAndClose(ctx, 415, "unsupported Content-Type; send the body as application/json");
+        refuseAndClose(ctx, 415, "unsupported Content-Type; send the body as " + expected);
         return;
       }
       long reserved = Math.min(declaredLength(ctx.request()), limit);
@@ -114,6 +123,11 @@ final class RequestGate {
     return mediaType.equals("application/json") || mediaType.endsWith("+json");
   }
 
+  static boolean isYaml(String contentType) {
+    String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return mediaType.equals("application/yaml") || mediaType.equals("application/x-yaml") || mediaType.equals("text/yaml");
+  }
+
   /** Content-Length when given (413 beyond the limit comes from the body handler), else the limit. */
   private static long declaredLength(HttpServerRequest request) {
     String header = request.getHeader("Content-Length");
@@ -128,6 +142,19 @@ final class RequestGate {
   }
 
   /** The router's failure handler: a client that went away mid-request is routine, not an error. */
+  /** The caller's address (an IP literal, so no name lookup), for source-address policies. */
+  static java.util.Optional<java.net.InetAddress> source(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    if (remote == null || remote.hostAddress() == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(java.net.InetAddress.getByName(remote.hostAddress()));
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   static void routerFailure(RoutingContext ctx) {
     if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
       LOG.debug("client closed the connection during {} {}", ctx.request().method(), ctx.request().path());

@@ -70,7 +70,7 @@ class AuditDurabilityHttpTest {
     Path data = temp.resolve("open");
     try (PalisadeNode node = PalisadeNode.start(TestNodes.sqlite(Networks.named("mainnet"), data))) {
       node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-      HttpTestClient client = new HttpTestClient(node.port());
+      HttpTestClient client = HttpTestClient.everySigningScope(node); // exits and deposits need their scopes
       // the "disk" refuses every audit row from now on
       sql(data, "CREATE TRIGGER full_disk BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
       for (String body : List.of(exit(5), deposit())) {

@@ -59,6 +59,9 @@ class MetricsTest {
             "palisade_signing_rejections_total 0.0",
             "palisade_keys_loaded{operator=\"default\"} 1.0",
             "palisade_vault_up 1.0",
+            // the policy gate runs before anti-slashing: both attestations passed it, under no rule
+            "palisade_policy_decisions_total{outcome=\"allow\",rule=\"none\"} 2.0",
+            "palisade_approvals_pending 0.0",
             "jvm_memory_used_bytes"
           }) {
         assertTrue(body.contains(family), () -> "missing " + family + " in\n" + body);

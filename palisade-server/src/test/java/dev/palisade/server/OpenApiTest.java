@@ -25,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiTest {
   @TempDir Path temp;
 
-  private record Call(String method, String path, String template, String token, String body) {}
+  private record Call(String method, String path, String template, String token, String body, String contentType) {
+    Call(String method, String path, String template, String token, String body) {
+      this(method, path, template, token, body, "application/json");
+    }
+  }
 
   @Test
   void theDocumentCoversEveryRouteAndEveryAnswerMatchesIt() throws Exception {
     try (TenantNode tenants = TenantNode.start(temp, null)) {
       tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-      String ops = tenants.identity("ops", "default", "admin,keys:read,keys:write,validate");
+      String ops = tenants.identity("ops", "default", "admin,approve,keys:read,keys:write,validate");
       String weak = tenants.identity("weak", "default", "validate");
       tenants.identity("victim", "default", "validate");
       JsonNode document = TenantNode.read(tenants.call("GET", "/openapi.json", null, null).body());
@@ -74,14 +78,26 @@ class OpenApiTest {
           new Call("DELETE", "/admin/v1/identities/nobody", "/admin/v1/identities/{name}", ops, null),
           new Call("GET", "/admin/v1/audit?rows=5", "/admin/v1/audit", ops, null),
           new Call("GET", "/admin/v1/audit/verify", null, ops, null),
-          new Call("GET", "/admin/v1/audit/verify", null, weak, null));
+          new Call("GET", "/admin/v1/audit/verify", null, weak, null),
+          new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops,
+              "rules:\n  voluntary_exit: {action: deny}\n", "application/yaml"),
+          new Call("PUT", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, "rules: {nope: 1}"),
+          new Call("GET", "/admin/v1/policies/operator/default", "/admin/v1/policies/{scope}/{id}", ops, null),
+          new Call("GET", "/admin/v1/policies/operator/default/history", "/admin/v1/policies/{scope}/{id}/history", ops, null),
+          new Call("GET", "/admin/v1/policies/operator/other/history", "/admin/v1/policies/{scope}/{id}/history", ops, null),
+          new Call("GET", "/admin/v1/approvals", null, ops, null),
+          new Call("GET", "/admin/v1/approvals", null, weak, null),
+          new Call("POST", "/admin/v1/approvals", null, ops, "{\"key\":\"0x12\"}"),
+          new Call("GET", "/admin/v1/approvals/nope", "/admin/v1/approvals/{id}", ops, null),
+          new Call("POST", "/admin/v1/approvals/nope/approve", "/admin/v1/approvals/{id}/approve", ops, null),
+          new Call("POST", "/admin/v1/approvals/nope/deny", "/admin/v1/approvals/{id}/deny", ops, null));
 
       Set<String> exercised = new TreeSet<>();
       List<String> mismatches = new ArrayList<>();
       for (Call call : calls) {
         String template = call.template() != null ? call.template() : call.path();
         exercised.add(call.method() + " " + template);
-        HttpResponse<String> answer = tenants.call(call.method(), call.path(), call.token(), call.body());
+        HttpResponse<String> answer = tenants.call(call.method(), call.path(), call.token(), call.body(), call.contentType());
         JsonNode operation = paths.get(template).get(call.method().toLowerCase());
         JsonNode response = resolve(document, operation.get("responses").get(Integer.toString(answer.statusCode())));
         if (response == null) {

@@ -107,9 +107,13 @@ final class TenantNode implements AutoCloseable {
   }
 
   HttpResponse<String> call(String method, String path, String token, String body) {
+    return call(method, path, token, body, "application/json");
+  }
+
+  HttpResponse<String> call(String method, String path, String token, String body, String contentType) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
         .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
+        .header("Content-Type", contentType)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);

@@ -437,6 +437,34 @@ final class DatabaseSlashingProtection implements SlashingProtection {
   }
 
   @Override
+  public Optional<ReplicationSafety.Status> replication() {
+    if (!(store instanceof PostgresStore)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          CompletableFuture.supplyAsync(this::readReplication, healthExecutor).get(2, TimeUnit.SECONDS));
+    } catch (TimeoutException e) {
+      return Optional.of(ReplicationSafety.Status.unknown("database did not answer within 2 s"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(ReplicationSafety.Status.unknown("interrupted"));
+    } catch (ExecutionException e) {
+      return Optional.of(ReplicationSafety.Status.unknown(e.getCause().getMessage()));
+    } catch (RuntimeException e) { // closed: the executor refuses
+      return Optional.of(ReplicationSafety.Status.unknown(e.getMessage()));
+    }
+  }
+
+  private ReplicationSafety.Status readReplication() {
+    try (Connection c = store.openReader()) {
+      return ReplicationSafety.assess(c);
+    } catch (SQLException e) {
+      return ReplicationSafety.Status.unknown("database unreachable: " + e.getMessage());
+    }
+  }
+
+  @Override
   public StoreStats stats() {
     return store.counters.snapshot();
   }

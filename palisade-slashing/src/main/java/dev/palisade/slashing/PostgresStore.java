@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,13 @@ import org.slf4j.LoggerFactory;
 final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
   private static final int STALE_SNAPSHOT_RETRIES = 5;
+  /** Not retryable: the record may be committed locally yet exist on no synchronous standby. */
+  static final String SYNC_NOT_CONFIRMED = "58000";
+  /**
+   * A write (a no-op one), so its commit waits for the synchronous standbys: PostgreSQL does not
+   * wait for a transaction that wrote no WAL, even with a transaction id (txid_current()).
+   */
+  private static final String REPLICATION_BARRIER = "UPDATE validators SET enabled = enabled WHERE id = ?";
 
   private static final String CHECK_BLOCK =
       """
@@ -137,7 +145,9 @@ final class PostgresStore extends JdbcStore {
   void commit(Connection c) throws SQLException {
     counters.roundTrips.incrementAndGet();
     try {
+      c.clearWarnings();
       c.commit();
+      requireConfirmedCommit(c.getWarnings());
     } catch (SQLException e) {
       String state = e.getSQLState();
       if (state != null && state.startsWith("08")) {
@@ -168,14 +178,23 @@ final class PostgresStore extends JdbcStore {
       // Autocommit: the statement is its own transaction, one round trip including the commit.
       // Not with a transaction hook: its statements must commit with this one, so a lone request
       // then costs the statement, the hook's statements and a COMMIT.
+      c.clearWarnings();
       verdicts[0] = evaluate(c, checks.get(0));
       counters.commits.incrementAndGet();
+      if (verdicts[0] == Verdict.Allowed.IDENTICAL_RESIGN) {
+        replicationBarrier(c, checks.get(0).validatorId());
+      }
       return Arrays.asList(verdicts);
     }
     begin(c);
     try {
+      c.clearWarnings();
       for (int i : evaluationOrder(checks)) {
         verdicts[i] = evaluate(c, checks.get(i));
+      }
+      int resign = Arrays.asList(verdicts).indexOf(Verdict.Allowed.IDENTICAL_RESIGN);
+      if (resign >= 0) {
+        replicationBarrier(c, checks.get(resign).validatorId());
       }
       if (beforeCommit != null) {
         beforeCommit.run(c, Arrays.asList(verdicts));
@@ -186,6 +205,37 @@ final class PostgresStore extends JdbcStore {
       throw e;
     }
     return Arrays.asList(verdicts);
+  }
+
+  /**
+   * An identical re-sign is allowed on a record found, not written: that record may have been
+   * committed only locally (a cancelled wait for the synchronous standby, or a restart of the
+   * primary while the standby was away). A write's commit waits until the standby holds all WAL
+   * before it, so this makes the found record as durable as a new one before it is signed again.
+   */
+  private void replicationBarrier(Connection c, long validatorId) throws SQLException {
+    try (PreparedStatement ps = prepare(c, REPLICATION_BARRIER)) {
+      ps.setLong(1, validatorId);
+      counters.roundTrips.incrementAndGet();
+      ps.executeUpdate();
+      requireConfirmedCommit(ps.getWarnings(), c.getWarnings());
+    }
+  }
+
+  /**
+   * PostgreSQL reports a cancelled wait for synchronous replication (a statement timeout, an
+   * administrator's cancel) only as a WARNING on a commit that did succeed locally; the record may
+   * exist on no standby, so it must not turn into a signature. A plain WARNING (01000) is never
+   * expected on these statements, so any is treated alike, whatever the server's message language.
+   */
+  static void requireConfirmedCommit(SQLWarning... chains) throws SQLException {
+    for (SQLWarning chain : chains) {
+      for (SQLWarning w = chain; w != null; w = w.getNextWarning()) {
+        if ("01000".equals(w.getSQLState()) || String.valueOf(w.getMessage()).contains("synchronous replication")) {
+          throw new SQLException("commit not confirmed by a synchronous standby: " + w.getMessage(), SYNC_NOT_CONFIRMED);
+        }
+      }
+    }
   }
 
   private Verdict evaluate(Connection c, Check check) throws SQLException {
@@ -251,6 +301,7 @@ final class PostgresStore extends JdbcStore {
                 null,
                 null);
         boolean identical = rs.getBoolean("identical");
+        requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
         return new Outcome(
             recorded, () -> SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), identical));
       }
@@ -290,6 +341,7 @@ final class PostgresStore extends JdbcStore {
                 Uint64Column.get(rs, "att_target"),
                 root(rs, "att_root"));
         boolean identical = rs.getBoolean("identical");
+        requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
         return new Outcome(
             recorded,
             () ->

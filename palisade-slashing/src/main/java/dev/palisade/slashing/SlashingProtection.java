@@ -135,6 +135,14 @@ public interface SlashingProtection extends AutoCloseable {
 
   StoreStats stats();
 
+  /**
+   * Whether commits are durable on a PostgreSQL standby (failover safety); empty for stores
+   * without replication (SQLite). Answers within about two seconds, {@code UNKNOWN} otherwise.
+   */
+  default Optional<ReplicationSafety.Status> replication() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 

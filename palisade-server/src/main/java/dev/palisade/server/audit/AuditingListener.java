@@ -52,7 +52,7 @@ public final class AuditingListener implements SigningListener {
             slot,
             epoch,
             event.signed() ? AuditDecision.SIGNED : AuditDecision.REFUSED,
-            event.signed() ? "signed" : event.refusal().get() + ": " + event.message());
+            event.signed() ? event.message() : event.refusal().get() + ": " + event.message());
     // the row recording that the durable append failed can only be best effort
     boolean auditFailed = event.refusal().filter(SigningService.AUDIT_UNAVAILABLE::equals).isPresent();
     if (DURABLE_TYPES.contains(event.typeName()) && !auditFailed) {

@@ -30,7 +30,7 @@ public final class ErrorResponses {
       return 404;
     } else if (failure instanceof SigningException.Conflict) {
       return 409;
-    } else if (failure instanceof SigningException.Refused) {
+    } else if (failure instanceof SigningException.Refused || failure instanceof SigningException.ApprovalRequired) {
       return 412;
     } else if (failure instanceof SigningException.Unavailable
         || failure instanceof java.util.concurrent.RejectedExecutionException) {
@@ -60,10 +60,12 @@ public final class ErrorResponses {
     }
     if (failure instanceof SigningException.BadRequest bad) {
       write(ctx, status, bad.getMessage(), "field", bad.field());
+    } else if (failure instanceof SigningException.ApprovalRequired pending) {
+      write(ctx, status, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
     } else if (failure instanceof SigningException.Refused refused) {
       write(ctx, status, refused.getMessage(), "rule", refused.rule());
     } else {
-      write(ctx, status, publicMessage(failure), null, null);
+      write(ctx, status, publicMessage(failure));
     }
   }
 
@@ -82,11 +84,11 @@ public final class ErrorResponses {
           case 400 -> "bad request";
           default -> "request failed";
         };
-    write(ctx, status, message, null, null);
+    write(ctx, status, message);
   }
 
-  private static void write(
-      RoutingContext ctx, int status, String message, String extraName, String extraValue) {
+  /** {@code extras}: name, value pairs added to the body when the value is not null. */
+  private static void write(RoutingContext ctx, int status, String message, String... extras) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -94,8 +96,10 @@ public final class ErrorResponses {
     ObjectNode body = JSON.createObjectNode();
     body.put("code", status);
     body.put("message", message);
-    if (extraName != null && extraValue != null) {
-      body.put(extraName, extraValue);
+    for (int i = 0; i + 1 < extras.length; i += 2) {
+      if (extras[i] != null && extras[i + 1] != null) {
+        body.put(extras[i], extras[i + 1]);
+      }
     }
     response
         .setStatusCode(status)

@@ -29,6 +29,7 @@ public final class PalisadeMetrics implements SigningListener {
   private final ConcurrentHashMap<String, Timer> signingTimers = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> signatures = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> policyDecisions = new ConcurrentHashMap<>();
 
   public PalisadeMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -51,6 +52,22 @@ public final class PalisadeMetrics implements SigningListener {
         .computeIfAbsent(type, t -> Counter.builder("palisade_signatures").tag("type", t)
             .description("Signatures produced").register(registry))
         .increment();
+  }
+
+  /** One policy decision: {@code outcome} allow, deny or approval; {@code rule} the rule that decided. */
+  public void policyDecision(String rule, String outcome) {
+    policyDecisions
+        .computeIfAbsent(rule + '\0' + outcome, k -> Counter.builder("palisade_policy_decisions")
+            .tag("rule", rule).tag("outcome", outcome)
+            .description("Policy decisions by rule and outcome").register(registry))
+        .increment();
+  }
+
+  /** Approvals waiting for approvers (read from the shared database at each scrape). */
+  public void bindPendingApprovals(java.util.function.LongSupplier pending) {
+    Gauge.builder("palisade_approvals_pending", pending, p -> p.getAsLong())
+        .strongReference(true)
+        .description("Approvals waiting for approvers, all operators").register(registry);
   }
 
   /** Refusals before a caller is known (401) never reach the signing service; count them here. */

@@ -4,7 +4,12 @@ package dev.palisade.server.signing;
 public sealed interface PolicyDecision {
   Allow ALLOW = new Allow();
 
-  record Allow() implements PolicyDecision {}
+  /** {@code note} (may be null) is added to the audit row of the signature, e.g. the policy version. */
+  record Allow(String note) implements PolicyDecision {
+    public Allow() {
+      this(null);
+    }
+  }
 
   /**
    * A refusal. {@code rule} is a stable machine-readable name (e.g. {@code DOUBLE_VOTE}); {@code

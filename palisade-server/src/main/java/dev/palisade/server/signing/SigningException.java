@@ -81,6 +81,20 @@ public abstract sealed class SigningException extends RuntimeException {
     }
   }
 
+  /** A policy holds the request until other identities approve it (412, rule {@code approval_required}). */
+  public static final class ApprovalRequired extends SigningException {
+    private final String approvalId;
+
+    public ApprovalRequired(String approvalId, String message) {
+      super(message);
+      this.approvalId = approvalId;
+    }
+
+    public String approvalId() {
+      return approvalId;
+    }
+  }
+
   /** A store the request needs is unavailable, or the signer is not ready; try again later. */
   public static final class Unavailable extends SigningException {
     public Unavailable(String message) {

@@ -14,6 +14,8 @@ import dev.palisade.vault.UnknownKeyException;
 import dev.palisade.vault.VaultRefusedException;
 import dev.palisade.vault.remote.RemoteVaultException;
 import dev.palisade.vault.Vault;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -66,23 +68,30 @@ public final class SigningService {
    * @throws SigningException for every reason a signature is not produced
    */
   public BlsSignature sign(Identity caller, String identifier, byte[] body) {
+    return sign(caller, Optional.empty(), identifier, body);
+  }
+
+  /** As {@link #sign(Identity, String, byte[])}, for a caller whose request came from {@code source}. */
+  public BlsSignature sign(Identity caller, Optional<InetAddress> source, String identifier, byte[] body) {
     long started = System.nanoTime();
     BlsPublicKey key = null;
     SigningRequest request = null;
     BlsSignature signature;
+    List<String> notes = new ArrayList<>(); // what the policies want in the audit row, e.g. "policy v3"
     try {
       key = parseIdentifier(identifier);
       request = decode(body);
       authorize(caller, request, key, identifier);
       requireLoaded(key, identifier);
-      signature = approveAndSign(identifier, key, request, body);
+      signature = approveAndSign(identifier, key, request, body, caller, source, notes);
     } catch (SigningException e) {
       // a listener that must record this refusal durably and cannot throws Unavailable instead
       listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
       throw e;
     }
     try {
-      listener.completed(event(caller, key, request, null, "signed", started));
+      listener.completed(event(caller, key, request, null,
+          notes.isEmpty() ? "signed" : "signed (" + String.join(", ", notes) + ")", started));
     } catch (SigningException.Unavailable e) {
       // High-value types are audited before the answer: without the row, the signature is withheld.
       listener.completed(event(caller, key, request, AUDIT_UNAVAILABLE, e.getMessage(), started));
@@ -143,8 +152,9 @@ public final class SigningService {
     }
   }
 
-  private BlsSignature approveAndSign(
-      String identifier, BlsPublicKey key, SigningRequest request, byte[] body) {
+  /** {@code notes} collects what the policies want on the signature's audit row. */
+  private BlsSignature approveAndSign(String identifier, BlsPublicKey key, SigningRequest request, byte[] body,
+      Identity caller, Optional<InetAddress> source, List<String> notes) {
     Bytes32 signingRoot;
     try {
       signingRoot = request.signingRoot(network);
@@ -164,10 +174,13 @@ public final class SigningService {
                       + signingRoot
                       + " computed from the message");
             });
-    SigningContext context = new SigningContext(key, request, signingRoot);
+    SigningContext context = new SigningContext(key, request, signingRoot, caller, source);
     for (SigningPolicy policy : policies) {
-      if (policy.evaluate(context) instanceof PolicyDecision.Deny deny) {
+      PolicyDecision decision = policy.evaluate(context);
+      if (decision instanceof PolicyDecision.Deny deny) {
         throw new SigningException.Refused(deny.rule(), deny.message());
+      } else if (decision instanceof PolicyDecision.Allow allow && allow.note() != null) {
+        notes.add(allow.note());
       }
     }
     try {
@@ -188,6 +201,8 @@ public final class SigningService {
   private static String reason(SigningException e) {
     if (e instanceof SigningException.Refused refused) {
       return refused.rule();
+    } else if (e instanceof SigningException.ApprovalRequired) {
+      return "approval_required";
     } else if (e instanceof SigningException.BadRequest) {
       return "bad_request";
     } else if (e instanceof SigningException.UnknownKey) {

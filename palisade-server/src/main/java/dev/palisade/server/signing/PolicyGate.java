@@ -1,0 +1,51 @@
+package dev.palisade.server.signing;
+
+import dev.palisade.policy.Decision;
+import dev.palisade.policy.PolicyEngine;
+import dev.palisade.policy.PolicyRequest;
+import dev.palisade.policy.PolicyUnavailableException;
+import dev.palisade.server.metrics.PalisadeMetrics;
+import java.time.Clock;
+
+/**
+ * The operator's policies (palisade-policy), run before anti-slashing so that a request they refuse
+ * or hold for approval records nothing in the slashing store. Every outcome names the policy version.
+ */
+public final class PolicyGate implements SigningPolicy {
+  private final PolicyEngine engine;
+  private final PalisadeMetrics metrics;
+  private final Clock clock;
+
+  public PolicyGate(PolicyEngine engine, PalisadeMetrics metrics, Clock clock) {
+    this.engine = engine;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public PolicyDecision evaluate(SigningContext context) {
+    if (context.caller() == null) {
+      // a policy may name identities and operators: without the caller it cannot be judged
+      throw new SigningException.Unavailable("policy check needs the caller; refusing to sign");
+    }
+    Decision decision;
+    try {
+      decision = engine.evaluate(new PolicyRequest(context.request(), context.signingRoot(), context.key(),
+          context.caller().id(), context.caller().operator(), context.source(), clock.instant()));
+    } catch (PolicyUnavailableException e) {
+      metrics.policyDecision("store_unavailable", "deny");
+      throw new SigningException.Unavailable("policy database is unavailable; refusing to sign");
+    }
+    String version = "policy v" + decision.version();
+    if (decision instanceof Decision.Deny deny) {
+      metrics.policyDecision(deny.rule(), "deny");
+      return new PolicyDecision.Deny(deny.rule(), deny.message() + " (" + version + ")");
+    }
+    if (decision instanceof Decision.NeedsApproval pending) {
+      metrics.policyDecision(pending.rule(), "approval");
+      throw new SigningException.ApprovalRequired(pending.approvalId(), pending.message() + " (" + version + ")");
+    }
+    metrics.policyDecision(decision.rule(), "allow");
+    return new PolicyDecision.Allow(version);
+  }
+}
