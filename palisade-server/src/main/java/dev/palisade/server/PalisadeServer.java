@@ -3,7 +3,6 @@ package dev.palisade.server;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.console.Console;
-import dev.palisade.server.console.ConsolePolicyApi;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
@@ -140,9 +139,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
     // the console has its own session auth (not RequestGate); it calls the same admin APIs
-    PolicyAdminApi policyAdmin = services.policyAdmin();
-    Console.mount(router, services,
-        ConsolePolicyApi.of(policyAdmin::listApprovals, policyAdmin::vote, policyAdmin::history), config.tls().isPresent());
+    Console.mount(router, services, config.tls().isPresent());
     router.route().failureHandler(RequestGate::routerFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);

@@ -44,17 +44,17 @@ public final class Console {
   private final ConsoleResponses responses;
   private final ConsoleActions actions;
 
-  private Console(PalisadeServer.Services services, ConsolePolicyApi policy, ConsoleSessions sessions, boolean tls) {
+  private Console(PalisadeServer.Services services, ConsoleSessions sessions, boolean tls) {
     this.services = services;
-    this.pages = new ConsolePages(services, policy, Clock.systemUTC());
+    this.pages = new ConsolePages(services, Clock.systemUTC());
     this.sessions = sessions;
     this.responses = new ConsoleResponses(tls);
-    this.actions = new ConsoleActions(services.admin(), policy, pages);
+    this.actions = new ConsoleActions(services.admin(), services.policyAdmin(), pages);
   }
 
   /** Adds the console's routes; {@code tls}: the listener speaks HTTPS (cookies are then Secure). */
-  public static void mount(Router router, PalisadeServer.Services services, ConsolePolicyApi policy, boolean tls) {
-    new Console(services, policy, new ConsoleSessions(new SecureRandom(), Clock.systemUTC(), IDLE_TIMEOUT), tls)
+  public static void mount(Router router, PalisadeServer.Services services, boolean tls) {
+    new Console(services, new ConsoleSessions(new SecureRandom(), Clock.systemUTC(), IDLE_TIMEOUT), tls)
         .routes(router);
   }
 

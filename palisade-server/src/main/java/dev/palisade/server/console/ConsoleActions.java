@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.auth.Identity;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
+import dev.palisade.server.http.PolicyAdminApi;
 import dev.palisade.server.signing.SigningException;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +22,10 @@ final class ConsoleActions {
   }
 
   private final AdminApi admin;
-  private final ConsolePolicyApi policy;
+  private final PolicyAdminApi policy;
   private final ConsolePages pages;
 
-  ConsoleActions(AdminApi admin, ConsolePolicyApi policy, ConsolePages pages) {
+  ConsoleActions(AdminApi admin, PolicyAdminApi policy, ConsolePages pages) {
     this.admin = admin;
     this.policy = policy;
     this.pages = pages;

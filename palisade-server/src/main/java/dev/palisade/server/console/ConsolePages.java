@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Builds each page from the same transport-free APIs the HTTP API serves ({@code AdminApi},
- * {@code KeymanagerApi}, the approvals API), called as the session's identity: they check the
+ * {@code KeymanagerApi}, {@code PolicyAdminApi}), called as the session's identity: they check the
  * scopes and keep to its operator, so the console cannot show what the API would refuse.
  */
 final class ConsolePages {
@@ -25,12 +25,10 @@ final class ConsolePages {
   static final int AUDIT_ROWS = 10_000;
 
   private final PalisadeServer.Services services;
-  private final ConsolePolicyApi policy;
   private final Clock clock;
 
-  ConsolePages(PalisadeServer.Services services, ConsolePolicyApi policy, Clock clock) {
+  ConsolePages(PalisadeServer.Services services, Clock clock) {
     this.services = services;
-    this.policy = policy;
     this.clock = clock;
   }
 
@@ -59,13 +57,13 @@ final class ConsolePages {
     }
     List<Views.TypeCounts> lastHour = byType.entrySet().stream()
         .map(e -> new Views.TypeCounts(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
-    Section<Integer> pending = Section.of(caller, c -> policy.listApprovals(c, true).size(), 0);
+    Section<Integer> pending = Section.of(caller, c -> services.policyAdmin().listApprovals(c, true).size(), 0);
     return new Views.Overview(frame, keys.denied(), keys.value().size(), readOnly, keys.value().size() - readOnly,
         audit.denied(), lastHour, audit.value().size() >= AUDIT_ROWS
             ? "Counted over the latest " + AUDIT_ROWS + " audit rows, which span less than the hour;"
                 + " the metrics port has full counts." : null,
         LatencyChart.svg(services.metrics().signingLatencies()), health(),
-        pending.denied(), pending.value(), policy.installed());
+        pending.denied(), pending.value());
   }
 
   Views.Keys keys(Identity caller, Views.Frame frame) {
@@ -121,14 +119,14 @@ final class ConsolePages {
   Views.Approvals approvals(Identity caller, Views.Frame frame, String message) {
     Section<List<Views.Approval>> listed = Section.of(caller, c -> {
       List<Views.Approval> rows = new ArrayList<>();
-      for (JsonNode node : policy.listApprovals(c, true)) {
+      for (JsonNode node : services.policyAdmin().listApprovals(c, true)) {
         rows.add(new Views.Approval(node.path("id").asText(), node.path("type").asText(), node.path("key").asText(),
             node.path("summary").asText(""), node.path("requester").asText(""), node.path("status").asText(""),
             node.path("approvals").asLong(), node.path("required").asLong(), node.path("expires_at").asText("")));
       }
       return rows;
     }, List.of());
-    return new Views.Approvals(frame, policy.installed(), listed.denied(), listed.value(), message);
+    return new Views.Approvals(frame, listed.denied(), listed.value(), message);
   }
 
   /** {@code scope} and {@code id} default to the caller's operator's own policy. */
@@ -137,7 +135,7 @@ final class ConsolePages {
     String shownId = id == null || id.isBlank() ? caller.operator().value() : id.trim();
     Section<List<Views.PolicyVersion>> versions = Section.of(caller, c -> {
       List<JsonNode> history = new ArrayList<>();
-      policy.history(c, shownScope, shownId).forEach(history::add); // newest first
+      services.policyAdmin().history(c, shownScope, shownId).forEach(history::add); // newest first
       List<Views.PolicyVersion> rows = new ArrayList<>();
       for (int i = 0; i < history.size(); i++) {
         JsonNode version = history.get(i);
@@ -149,7 +147,7 @@ final class ConsolePages {
       }
       return rows;
     }, List.of());
-    return new Views.Policies(frame, policy.installed(), shownScope, shownId, versions.denied(), versions.value());
+    return new Views.Policies(frame, shownScope, shownId, versions.denied(), versions.value());
   }
 
   private List<JsonNode> keyNodes(Identity caller) {

@@ -28,7 +28,7 @@ public final class Views {
 
   public record Overview(Frame frame, String keysDenied, int keys, int readOnly, int managed,
       String auditDenied, List<TypeCounts> lastHour, String lastHourNote, String latencySvg, List<Health> health,
-      String approvalsDenied, int pendingApprovals, boolean approvalsInstalled) {}
+      String approvalsDenied, int pendingApprovals) {}
 
   /** {@code lastSigned}: the newest signature in the audit rows read (type and slot or epoch), or null. */
   public record Key(String publicKey, boolean readOnly, String derivationPath, String lastSigned, int refusalsLastDay) {}
@@ -54,8 +54,8 @@ public final class Views {
   /** {@code diff}: against the previous version (empty for the first). */
   public record PolicyVersion(long version, String createdAt, String createdBy, String document, List<DiffLine> diff) {}
 
-  public record Policies(Frame frame, boolean installed, String scope, String id, String denied,
+  public record Policies(Frame frame, String scope, String id, String denied,
       List<PolicyVersion> versions) {}
 
-  public record Approvals(Frame frame, boolean installed, String denied, List<Approval> approvals, String message) {}
+  public record Approvals(Frame frame, String denied, List<Approval> approvals, String message) {}
 }
