@@ -2,6 +2,7 @@ package dev.palisade.server;
 
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
+import dev.palisade.server.console.Console;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.KeymanagerApi;
@@ -137,6 +138,8 @@ public final class PalisadeServer implements AutoCloseable {
     byte[] openApi = openApiDocument();
     router.get("/openapi.json").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8").end(io.vertx.core.buffer.Buffer.buffer(openApi)));
+    // the console has its own session auth (not RequestGate); it calls the same admin APIs
+    Console.mount(router, services, config.tls().isPresent());
     router.route().failureHandler(RequestGate::routerFailure);
     // unknown routes and methods answer JSON like every other error, not Vert.x's HTML page
     router.errorHandler(404, ErrorResponses::handleRouterFailure);

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,10 @@ class OpenApiTest {
       Set<String> documented = new TreeSet<>();
       paths.fields().forEachRemaining(path -> path.getValue().fieldNames()
           .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
-      assertEquals(new TreeSet<>(tenants.node.apiRoutes()), documented, "documented operations = routes");
+      // the console (/console/*) is HTML for browsers, not part of the API the document describes
+      Set<String> apiRoutes = tenants.node.apiRoutes().stream()
+          .filter(route -> !route.split(" ", 2)[1].startsWith("/console")).collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(apiRoutes, documented, "documented operations = routes");
 
       String sign = "/api/v1/eth2/sign/{identifier}";
       String key = "/api/v1/eth2/sign/" + SigningApiTest.PUBKEY;

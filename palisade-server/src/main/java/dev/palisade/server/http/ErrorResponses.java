@@ -18,32 +18,54 @@ public final class ErrorResponses {
 
   private ErrorResponses() {}
 
+  /** The HTTP status of a failure: the one place where errors become statuses (API and console). */
+  public static int statusOf(Throwable failure) {
+    if (failure instanceof SigningException.BadRequest) {
+      return 400;
+    } else if (failure instanceof SigningException.Unauthenticated) {
+      return 401;
+    } else if (failure instanceof SigningException.Forbidden) {
+      return 403;
+    } else if (failure instanceof SigningException.NotFound || failure instanceof SigningException.UnknownKey) {
+      return 404;
+    } else if (failure instanceof SigningException.Conflict) {
+      return 409;
+    } else if (failure instanceof SigningException.Refused || failure instanceof SigningException.ApprovalRequired) {
+      return 412;
+    } else if (failure instanceof SigningException.Unavailable
+        || failure instanceof java.util.concurrent.RejectedExecutionException) {
+      return 503;
+    }
+    return 500;
+  }
+
+  /** The message a client may read: the exception's own for client errors, nothing internal otherwise. */
+  public static String publicMessage(Throwable failure) {
+    int status = statusOf(failure);
+    if (status == 500) {
+      return "internal error";
+    }
+    return failure instanceof java.util.concurrent.RejectedExecutionException
+        ? "signer is overloaded; try again" : failure.getMessage();
+  }
+
   public static void send(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof SigningException.BadRequest bad) {
-      write(ctx, 400, bad.getMessage(), "field", bad.field());
-    } else if (failure instanceof SigningException.Unauthenticated unauthenticated) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
-      write(ctx, 401, unauthenticated.getMessage());
-    } else if (failure instanceof SigningException.Forbidden forbidden) {
-      write(ctx, 403, forbidden.getMessage());
-    } else if (failure instanceof SigningException.NotFound notFound) {
-      write(ctx, 404, notFound.getMessage());
-    } else if (failure instanceof SigningException.Conflict conflict) {
-      write(ctx, 409, conflict.getMessage());
-    } else if (failure instanceof SigningException.UnknownKey unknown) {
-      write(ctx, 404, unknown.getMessage());
-    } else if (failure instanceof SigningException.ApprovalRequired pending) {
-      write(ctx, 412, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
-    } else if (failure instanceof SigningException.Refused refused) {
-      write(ctx, 412, refused.getMessage(), "rule", refused.rule());
-    } else if (failure instanceof SigningException.Unavailable unavailable) {
-      write(ctx, 503, unavailable.getMessage());
-    } else if (failure instanceof java.util.concurrent.RejectedExecutionException) {
-      write(ctx, 503, "signer is overloaded; try again");
-    } else {
+    int status = statusOf(failure);
+    if (status == 500) {
       // A bug, not a client error: log it for the operator, tell the client nothing internal.
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-      write(ctx, 500, "internal error");
+    }
+    if (failure instanceof SigningException.Unauthenticated) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
+    }
+    if (failure instanceof SigningException.BadRequest bad) {
+      write(ctx, status, bad.getMessage(), "field", bad.field());
+    } else if (failure instanceof SigningException.ApprovalRequired pending) {
+      write(ctx, status, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
+    } else if (failure instanceof SigningException.Refused refused) {
+      write(ctx, status, refused.getMessage(), "rule", refused.rule());
+    } else {
+      write(ctx, status, publicMessage(failure));
     }
   }
 

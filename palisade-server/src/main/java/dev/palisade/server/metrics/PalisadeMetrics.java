@@ -98,6 +98,28 @@ public final class PalisadeMetrics implements SigningListener {
             .register(registry));
   }
 
+  /** Signing latency of one type since start, estimated from the histogram's buckets (upper bounds). */
+  public record Latency(String type, long count, double p50Millis, double p99Millis) {}
+
+  /** Per signing type, for the console's chart. */
+  public java.util.List<Latency> signingLatencies() {
+    return signingTimers.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).map(entry -> {
+      io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot = entry.getValue().takeSnapshot();
+      return new Latency(entry.getKey(), snapshot.count(), quantileMillis(snapshot, 0.5), quantileMillis(snapshot, 0.99));
+    }).toList();
+  }
+
+  /** The smallest bucket bound under which at least {@code q} of the samples fall (bucket counts are cumulative). */
+  private static double quantileMillis(io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot, double q) {
+    double wanted = Math.ceil(q * snapshot.count());
+    for (io.micrometer.core.instrument.distribution.CountAtBucket bucket : snapshot.histogramCounts()) {
+      if (bucket.count() >= wanted) {
+        return bucket.bucket(TimeUnit.MILLISECONDS);
+      }
+    }
+    return snapshot.max(TimeUnit.MILLISECONDS);
+  }
+
   /** The signing pool: queue depth, active threads and requests turned away because it was full. */
   public void bindSigningPool(ThreadPoolExecutor pool, AtomicLong rejections) {
     Gauge.builder("palisade_signing_queue_depth", pool, p -> p.getQueue().size())
