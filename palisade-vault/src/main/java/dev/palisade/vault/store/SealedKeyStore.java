@@ -58,6 +58,11 @@ public final class SealedKeyStore {
     return dialect;
   }
 
+  /** For {@link SealedEvmKeyStore}, whose table the same migrations create. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   private void migrate() {
     try {
       Flyway.configure(SealedKeyStore.class.getClassLoader())
