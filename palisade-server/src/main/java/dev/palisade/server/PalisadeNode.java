@@ -145,7 +145,8 @@ public final class PalisadeNode implements AutoCloseable {
                     auditing.unauthenticated(reason);
                   },
                   new AdminApi(access, auditLog, this::reload),
-                  new KeymanagerApi(access, registry, slashing)));
+                  new KeymanagerApi(access, registry, slashing),
+                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), Optional.empty())));
     } catch (RuntimeException e) {
       closeResources();
       throw e;

@@ -80,7 +80,8 @@ public final class PalisadeServer implements AutoCloseable {
       PalisadeMetrics metrics,
       Consumer<String> unauthenticatedListener,
       AdminApi admin,
-      KeymanagerApi keymanager) {}
+      KeymanagerApi keymanager,
+      dev.palisade.server.evm.EvmApi evm) {}
 
   /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
   private static byte[] openApiDocument() {
@@ -130,6 +131,7 @@ public final class PalisadeServer implements AutoCloseable {
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.importKeystores(caller, body(ctx))));
     router.delete("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
+    dev.palisade.server.evm.EvmRoutes.mount(router, services.evm(), config.maxBodyBytes(), routes::admin, routes::text);
     router.get("/healthcheck").handler(routes::healthcheck);
     router.post("/reload").handler(ctx -> routes.admin(ctx, 200, admin::reload));
     byte[] openApi = openApiDocument();
@@ -333,6 +335,15 @@ public final class PalisadeServer implements AutoCloseable {
                     .putHeader("Content-Type", "application/json; charset=utf-8")
                     .end(answer.toString());
           });
+    }
+
+    /** As {@link #admin}, answering text/plain (Web3Signer's eth1 sign answers bare hex). */
+    void text(RoutingContext ctx, Function<Identity, String> work) {
+      PresentedCredentials credentials = credentials(ctx);
+      runOffLoop(ctx, () -> {
+        String answer = work.apply(authenticate(credentials));
+        return () -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(answer);
+      });
     }
 
     private Identity authenticate(PresentedCredentials credentials) {

@@ -73,6 +73,7 @@ public final class KeyRegistry {
   private final Map<BlsPublicKey, String> paths = new ConcurrentHashMap<>();
   /** One lifecycle change per key at a time: an import and a delete of one key never interleave. */
   private final Map<BlsPublicKey, Object> keyLocks = new ConcurrentHashMap<>();
+  private final EvmKeys evm;
 
   public KeyRegistry(
       InProcessVault inProcess, Vault vault, SlashingProtection slashing, IdentityStore owners,
@@ -83,6 +84,12 @@ public final class KeyRegistry {
     this.owners = owners;
     this.keks = keks;
     this.audit = audit;
+    this.evm = new EvmKeys(inProcess, new dev.palisade.auth.EvmKeyOwners(owners), keks, audit);
+  }
+
+  /** secp256k1 (EVM) keys: generated here or imported from v3 keystores, sealed like BLS keys. */
+  public EvmKeys evm() {
+    return evm;
   }
 
   // ------------------------------------------------------------------ at start
@@ -122,6 +129,10 @@ public final class KeyRegistry {
       summary.failures().forEach(f -> LOG.warn("sealed key {} did not open: {}", f.publicKey(), f.message()));
       LOG.info("sealed keys of operator {}: {} opened, {} failed", operator, summary.loaded(), summary.failures().size());
       summaries.add(summary);
+    }
+    int evmOpened = evm.loadSealed();
+    if (evmOpened > 0) {
+      LOG.info("sealed EVM keys opened: {}", evmOpened);
     }
     return summaries;
   }

@@ -1,0 +1,158 @@
+package dev.palisade.server.evm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.palisade.auth.AccessDecision;
+import dev.palisade.auth.AuthStoreUnavailableException;
+import dev.palisade.auth.Authorizer;
+import dev.palisade.auth.Identity;
+import dev.palisade.auth.Scope;
+import dev.palisade.eth2.Hex;
+import dev.palisade.eth2.signing.InvalidRequestException;
+import dev.palisade.evm.Address;
+import dev.palisade.evm.EvmSignature;
+import dev.palisade.evm.EvmSigningRequest;
+import dev.palisade.evm.EvmTransaction;
+import dev.palisade.server.keys.Actor;
+import dev.palisade.server.keys.EvmKeys;
+import dev.palisade.server.signing.SigningException;
+import dev.palisade.vault.UnknownEvmKeyException;
+import dev.palisade.vault.Vault;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The EVM request path shared by the typed REST, Web3Signer eth1 and JSON-RPC surfaces: scope, then
+ * operator visibility (another operator's account is 404, exactly like an unknown one), then the
+ * vault signs the typed request. Policies (issue 12) plug in at {@link #sign} once their engine lands:
+ * the typed request carries chain id, to, value, data and its ERC-20 decoding, fees and authorizations.
+ */
+public final class EvmApi {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Authorizer authorizer;
+  private final Vault vault;
+  private final EvmKeys keys;
+  private final Optional<BigInteger> chainId;
+
+  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, Optional<BigInteger> chainId) {
+    this.authorizer = authorizer;
+    this.vault = vault;
+    this.keys = keys;
+    this.chainId = chainId;
+  }
+
+  Optional<BigInteger> chainId() {
+    return chainId;
+  }
+
+  /** The scope each kind of typed request needs: the one place this is decided. */
+  static Scope scopeFor(EvmSigningRequest request) {
+    return switch (request.kind()) {
+      case "tx" -> Scope.SIGN_EVM_TX;
+      case "eip191" -> Scope.SIGN_EVM_EIP191;
+      case "eip712" -> Scope.SIGN_EVM_EIP712;
+      default -> Scope.SIGN_EVM_RAW;
+    };
+  }
+
+  /** Parses a path or params address; malformed is a 400 naming {@code field}. */
+  static Address address(String text, String field) {
+    try {
+      return Address.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new SigningException.BadRequest(field, field + ": " + e.getMessage());
+    }
+  }
+
+  EvmSignature sign(Identity caller, Address address, EvmSigningRequest request) {
+    Scope scope = scopeFor(request);
+    AccessDecision decision;
+    try {
+      decision = authorizer.authorizeEvm(caller, scope, address.lowerHex());
+    } catch (AuthStoreUnavailableException e) {
+      throw new SigningException.Unavailable("auth store unavailable; refusing to sign");
+    }
+    if (decision instanceof AccessDecision.Forbidden forbidden) {
+      throw new SigningException.Forbidden(forbidden.message());
+    }
+    if (decision != AccessDecision.ALLOWED) {
+      throw new SigningException.UnknownKey(address.toString());
+    }
+    // Issue 12: evaluate EVM policies on `request` here, before the vault is asked.
+    try {
+      return vault.signEvm(address, request);
+    } catch (UnknownEvmKeyException e) {
+      throw new SigningException.UnknownKey(address.toString());
+    }
+  }
+
+  /** A transaction parsed from its eth_signTransaction object; {@code from}, when given, must be the key. */
+  static EvmTransaction transaction(JsonNode tx, Address signer, String path) {
+    try {
+      if (tx != null && tx.hasNonNull("from") && !address(tx.get("from").asText(), path + ".from").equals(signer)) {
+        throw new SigningException.BadRequest(path + ".from", path + ".from: is not the signing account " + signer);
+      }
+      return dev.palisade.evm.TransactionJson.parse(tx, path);
+    } catch (InvalidRequestException e) {
+      throw new SigningException.BadRequest(e.field(), e.getMessage());
+    }
+  }
+
+  /** The answer to a signed transaction: raw signed RLP, its hash and the signature. */
+  static ObjectNode signedTransaction(EvmTransaction tx, EvmSignature signature) {
+    byte[] raw = tx.signedEncoding(signature);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("raw", Hex.encode(raw));
+    out.put("hash", Hex.encode(EvmTransaction.hash(raw)));
+    out.set("signature", signatureJson(signature, tx.type() == 0
+        ? tx.chainId().shiftLeft(1).add(BigInteger.valueOf(35 + signature.yParity()))
+        : BigInteger.valueOf(signature.yParity())));
+    return out;
+  }
+
+  static ObjectNode signatureJson(EvmSignature signature, BigInteger v) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("r", Hex.encode(signature.r()));
+    out.put("s", Hex.encode(signature.s()));
+    out.put("yParity", "0x" + Integer.toHexString(signature.yParity()));
+    out.put("v", "0x" + v.toString(16));
+    out.put("serialized", signature.toRsvHex());
+    return out;
+  }
+
+  /** Accounts of the caller's operator that this node holds (checksummed). */
+  List<Address> accounts(Identity caller) {
+    if (!authorizer.canListEvmKeys(caller)) {
+      throw new SigningException.Forbidden("missing scope keys:read (or any sign:evm scope)");
+    }
+    if (caller.allowedKeys().isPresent()) {
+      return List.of();
+    }
+    return keys.list(caller.operator()).stream().filter(vault.evmAddresses()::contains).toList();
+  }
+
+  EvmKeys keys() {
+    return keys;
+  }
+
+  static Actor actor(Identity caller) {
+    return Actor.of(caller);
+  }
+
+  static <T> T withKeyErrors(KeyWork<T> work) {
+    try {
+      return work.run();
+    } catch (EvmKeys.EvmKeyException e) {
+      throw e.conflict() ? new SigningException.Conflict(e.getMessage())
+          : new SigningException.BadRequest(null, e.getMessage());
+    }
+  }
+
+  @FunctionalInterface
+  interface KeyWork<T> {
+    T run() throws EvmKeys.EvmKeyException;
+  }
+}
