@@ -51,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
           + " no other. Repeatable.")
   Map<String, Path> operatorKekPassphraseFiles = new LinkedHashMap<>();
 
+  @Option(names = "--evm-chain-id",
+      description = "EVM chain id that eth_chainId answers (as Web3Signer's --chain-id); each transaction names its own")
+  java.math.BigInteger evmChainId;
+
   @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
   Path configFile;
 
@@ -167,6 +171,9 @@ final class RunCommand implements Callable<Integer> {
       for (var operatorKek : operatorKekConfigs(store.dataPath).entrySet()) {
         config = config.withOperatorKek(operatorKek.getKey(), operatorKek.getValue());
       }
+    }
+    if (evmChainId != null) {
+      config = config.withEvmChainId(evmChainId);
     }
     if (vaultSocket != null && keystores.isPresent()) {
       throw new IllegalArgumentException("with --vault-socket the vault process loads the keys: drop --keystores-path");

@@ -97,7 +97,8 @@ class EvmKeysCommandsTest {
         dev.palisade.eth2.Networks.named("mainnet"), temp.resolve("data"), NodeConfig.SlashingConfig.embedded(),
         Optional.empty(), new NodeConfig.AccessConfig(Optional.empty(), false))
         .withSealedKeys(new SealedKeysConfig(temp.resolve("data").resolve("kek.sealed"),
-            Optional.of(() -> Passphrase.of("kek passphrase of default")), Optional.empty()));
+            Optional.of(() -> Passphrase.of("kek passphrase of default")), Optional.empty()))
+        .withEvmChainId(java.math.BigInteger.valueOf(17000));
     try (PalisadeNode node = PalisadeNode.start(config)) {
       node.loadSealedKeys();
       List<Address> held = node.keys().evm().list(OperatorId.of("default"));
@@ -115,6 +116,11 @@ class EvmKeysCommandsTest {
         assertEquals(200, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("\"signature\":\"0x"), answer.body());
       }
+      HttpResponse<String> chainId = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/"))
+          .header("Authorization", "Bearer " + token)
+          .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_chainId\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x4268\"}", chainId.body());
       // The imported key is the vector's secret (from the Web3 Secret Storage definition), not any key.
       try (var secret = dev.palisade.crypto.SecretBytes.takeOwnership(dev.palisade.eth2.Hex.decode(
               "0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d"));

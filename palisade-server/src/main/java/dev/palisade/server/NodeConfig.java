@@ -21,10 +21,25 @@ public record NodeConfig(
     Optional<KeystoreSource> keystores,
     AccessConfig access,
     Optional<Path> vaultSocket,
-    Map<String, SealedKeysConfig> keks) {
+    Map<String, SealedKeysConfig> keks,
+    Optional<java.math.BigInteger> evmChainId) {
 
   public NodeConfig {
     keks = Map.copyOf(keks);
+  }
+
+  /** Without an EVM chain id ({@code eth_chainId} then answers a JSON-RPC error). */
+  public NodeConfig(
+      ServerConfig server, Network network, Path dataPath, SlashingConfig slashing,
+      Optional<KeystoreSource> keystores, AccessConfig access, Optional<Path> vaultSocket,
+      Map<String, SealedKeysConfig> keks) {
+    this(server, network, dataPath, slashing, keystores, access, vaultSocket, keks, Optional.empty());
+  }
+
+  /** The same node answering {@code eth_chainId} with {@code chainId} (as Web3Signer's --chain-id). */
+  public NodeConfig withEvmChainId(java.math.BigInteger chainId) {
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, keks,
+        Optional.of(chainId));
   }
 
   /** Without sealed keys: keys come only from {@code --keystores-path} (or a vault process). */
@@ -60,7 +75,7 @@ public record NodeConfig(
 
   /** The same node, signing through a {@code palisade vault} process on this socket. */
   public NodeConfig withVaultSocket(Path socket) {
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), keks);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), keks, evmChainId);
   }
 
   /**
@@ -75,7 +90,7 @@ public record NodeConfig(
   public NodeConfig withOperatorKek(String operator, SealedKeysConfig sealed) {
     Map<String, SealedKeysConfig> more = new java.util.LinkedHashMap<>(keks);
     more.put(operator, sealed);
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, more);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, more, evmChainId);
   }
 
   /** The operator that keys loaded at start (keystores, a vault process) belong to. */

@@ -146,7 +146,7 @@ public final class PalisadeNode implements AutoCloseable {
                   },
                   new AdminApi(access, auditLog, this::reload),
                   new KeymanagerApi(access, registry, slashing),
-                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), Optional.empty())));
+                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evmChainId())));
     } catch (RuntimeException e) {
       closeResources();
       throw e;
