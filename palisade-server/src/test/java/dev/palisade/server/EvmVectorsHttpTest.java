@@ -188,6 +188,23 @@ class EvmVectorsHttpTest {
     assertEquals(200, signed.statusCode(), signed.body());
     // keccak256 of the EIP-191 prefixed bytes is the EIP-191 digest: the vector's signature.
     assertEquals(v.get("signature").get("serialized").asText(), signed.body());
+    // Both outcomes are audited (asynchronously: poll), naming the account, never the content.
+    String auditor = node.identity("auditor", "default", "admin");
+    String rows = "";
+    for (int i = 0; i < 50 && !(rows.contains("EVM_RAW") && rows.contains("EVM_EIP191")); i++) {
+      rows = node.call("GET", "/admin/v1/audit?rows=200", auditor, null).body();
+      sleep(100);
+    }
+    assertTrue(rows.contains("EVM_RAW") && rows.contains("EVM_EIP191") && rows.contains(address), rows);
+    assertTrue(!rows.contains(Hex.encode(prefixed)), "the signed data is not in the audit log");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

@@ -19,7 +19,11 @@ import dev.palisade.server.keys.EvmKeys;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.vault.UnknownEvmKeyException;
 import dev.palisade.vault.Vault;
+import dev.palisade.auth.AuditDecision;
+import dev.palisade.auth.AuditEntry;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,12 +40,16 @@ public final class EvmApi {
   private final Vault vault;
   private final EvmKeys keys;
   private final Optional<BigInteger> chainId;
+  private final Consumer<AuditEntry> audit;
 
-  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, Optional<BigInteger> chainId) {
+  /** @param audit where each signature and each refusal after authentication is recorded */
+  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, Optional<BigInteger> chainId,
+      Consumer<AuditEntry> audit) {
     this.authorizer = authorizer;
     this.vault = vault;
     this.keys = keys;
     this.chainId = chainId;
+    this.audit = audit;
   }
 
   Optional<BigInteger> chainId() {
@@ -67,7 +75,31 @@ public final class EvmApi {
     }
   }
 
+  /** Signs, recording the outcome in the audit log (the address and kind; never content or secrets). */
   EvmSignature sign(Identity caller, Address address, EvmSigningRequest request) {
+    String type = "EVM_" + request.kind().toUpperCase(java.util.Locale.ROOT);
+    try {
+      EvmSignature signature = authorizeAndSign(caller, address, request);
+      audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
+          null, null, AuditDecision.SIGNED, "signed for " + address + describe(request)));
+      return signature;
+    } catch (SigningException e) {
+      audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
+          null, null, AuditDecision.REFUSED, e.getClass().getSimpleName() + " for " + address + ": " + e.getMessage()));
+      throw e;
+    }
+  }
+
+  private static String describe(EvmSigningRequest request) {
+    if (request instanceof EvmSigningRequest.Transaction t) {
+      EvmTransaction tx = t.transaction();
+      return " (chain " + tx.chainId() + ", type " + tx.type() + ", nonce " + tx.nonce() + ", to "
+          + (tx.to() == null ? "creation" : tx.to().toString()) + ", value " + tx.value() + ")";
+    }
+    return "";
+  }
+
+  private EvmSignature authorizeAndSign(Identity caller, Address address, EvmSigningRequest request) {
     Scope scope = scopeFor(request);
     AccessDecision decision;
     try {
