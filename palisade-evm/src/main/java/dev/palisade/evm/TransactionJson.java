@@ -169,6 +169,56 @@ public final class TransactionJson {
     return list;
   }
 
+  /**
+   * The eth_signTransaction object of a parsed transaction (hex quantities), so that a vault in
+   * another process re-parses exactly what it signs: {@code parse(toJson(tx))} equals {@code tx}.
+   */
+  public static com.fasterxml.jackson.databind.node.ObjectNode toJson(EvmTransaction tx) {
+    var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    json.put("type", hex(BigInteger.valueOf(tx.type())));
+    json.put("chainId", hex(tx.chainId()));
+    json.put("nonce", hex(tx.nonce()));
+    json.put("gas", hex(tx.gasLimit()));
+    if (tx.gasPrice() != null) {
+      json.put("gasPrice", hex(tx.gasPrice()));
+    }
+    if (tx.maxFeePerGas() != null) {
+      json.put("maxPriorityFeePerGas", hex(tx.maxPriorityFeePerGas()));
+      json.put("maxFeePerGas", hex(tx.maxFeePerGas()));
+    }
+    if (tx.to() != null) {
+      json.put("to", tx.to().lowerHex());
+    }
+    json.put("value", hex(tx.value()));
+    json.put("input", dev.palisade.eth2.Hex.encode(tx.data()));
+    if (tx.type() >= 1) {
+      var list = json.putArray("accessList");
+      for (AccessListEntry entry : tx.accessList()) {
+        var item = list.addObject().put("address", entry.address().lowerHex());
+        var keys = item.putArray("storageKeys");
+        entry.storageKeys().forEach(k -> keys.add(dev.palisade.eth2.Hex.encode(k)));
+      }
+    }
+    if (tx.type() == 3) {
+      json.put("maxFeePerBlobGas", hex(tx.maxFeePerBlobGas()));
+      var hashes = json.putArray("blobVersionedHashes");
+      tx.blobVersionedHashes().forEach(h -> hashes.add(dev.palisade.eth2.Hex.encode(h)));
+    }
+    if (tx.type() == 4) {
+      var auths = json.putArray("authorizationList");
+      for (Authorization a : tx.authorizationList()) {
+        auths.addObject().put("chainId", hex(a.chainId())).put("address", a.address().lowerHex())
+            .put("nonce", hex(a.nonce())).put("yParity", hex(BigInteger.valueOf(a.yParity())))
+            .put("r", hex(a.r())).put("s", hex(a.s()));
+      }
+    }
+    return json;
+  }
+
+  private static String hex(BigInteger value) {
+    return "0x" + value.toString(16);
+  }
+
   private static Iterable<JsonNode> array(JsonNode node, String path) {
     if (node == null || !node.isArray()) {
       throw new InvalidRequestException(path, "must be an array");

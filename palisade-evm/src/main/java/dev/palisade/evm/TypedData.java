@@ -64,6 +64,20 @@ public record TypedData(
     return data;
   }
 
+  /** The document as JSON again (for a vault in another process, which re-parses it). */
+  public ObjectNode toJson() {
+    ObjectNode json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode typesJson = json.putObject("types");
+    types.forEach((name, fields) -> {
+      var array = typesJson.putArray(name);
+      fields.forEach(f -> array.addObject().put("name", f.name()).put("type", f.type()));
+    });
+    json.put("primaryType", primaryType);
+    json.set("domain", domain.deepCopy());
+    json.set("message", message.deepCopy());
+    return json;
+  }
+
   public byte[] domainSeparator() {
     return new TypedDataEncoder(this).domainSeparator();
   }

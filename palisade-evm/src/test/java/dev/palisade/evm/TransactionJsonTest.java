@@ -108,6 +108,19 @@ class TransactionJsonTest {
   }
 
   @Test
+  void toJsonRoundTripsEveryVector() throws IOException {
+    for (var v : VectorJson.load("transactions.json")) {
+      EvmTransaction tx = TransactionJson.parse(VectorJson.rpcTransaction(v), "tx");
+      assertEquals(v.get("unsignedSerialized").asText(),
+          Hex.encode(TransactionJson.parse(TransactionJson.toJson(tx), "tx").unsignedEncoding()));
+    }
+    for (var v : VectorJson.load("eip712.json")) {
+      TypedData data = TypedData.parse(v.get("typedData"), "typedData");
+      assertEquals(v.get("digest").asText(), Hex.encode(TypedData.parse(data.toJson(), "typedData").digest()));
+    }
+  }
+
+  @Test
   void typedDataErrorsNameThePath() throws IOException {
     ObjectNode doc = (ObjectNode) VectorJson.load("eip712.json").get(0).get("typedData").deepCopy();
     ((ObjectNode) doc.get("message").get("from")).remove("wallet");
