@@ -45,13 +45,17 @@ public final class EvmKeys {
     }
   }
 
+  /** Null when a vault process holds the keys: then they are listed and adopted, not managed here. */
   private final InProcessVault vault;
+  private final dev.palisade.vault.Vault signer;
   private final EvmKeyOwners owners;
   private final OperatorKeks keks;
   private final LifecycleAudit audit;
 
-  EvmKeys(InProcessVault vault, EvmKeyOwners owners, OperatorKeks keks, LifecycleAudit audit) {
+  EvmKeys(InProcessVault vault, dev.palisade.vault.Vault signer, EvmKeyOwners owners, OperatorKeks keks,
+      LifecycleAudit audit) {
     this.vault = vault;
+    this.signer = signer;
     this.owners = owners;
     this.keks = keks;
     this.audit = audit;
@@ -145,10 +149,19 @@ public final class EvmKeys {
   /** The accounts this node holds that belong to {@code operator}, in address order. */
   public List<Address> list(OperatorId operator) {
     Set<String> owned = new HashSet<>(owners.addressesOf(operator));
-    return vault == null ? List.of() : vault.evm().addresses().stream()
+    return signer.evmAddresses().stream()
         .filter(a -> owned.contains(a.lowerHex()))
         .sorted(Comparator.comparing(Address::lowerHex))
         .toList();
+  }
+
+  /** Accounts a vault process holds belong to {@code operator} unless another operator owns them. */
+  void adoptVaultKeys(OperatorId operator) {
+    for (Address address : signer.evmAddresses()) {
+      if (owners.ownerOf(address.lowerHex()).isEmpty()) {
+        owners.assign(address.lowerHex(), operator);
+      }
+    }
   }
 
   /** Stops signing with the key, wipes it and deletes its sealed record; false if not the actor's. */

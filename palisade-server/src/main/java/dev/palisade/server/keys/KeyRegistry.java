@@ -84,7 +84,7 @@ public final class KeyRegistry {
     this.owners = owners;
     this.keks = keks;
     this.audit = audit;
-    this.evm = new EvmKeys(inProcess, new dev.palisade.auth.EvmKeyOwners(owners), keks, audit);
+    this.evm = new EvmKeys(inProcess, vault, new dev.palisade.auth.EvmKeyOwners(owners), keks, audit);
   }
 
   /** secp256k1 (EVM) keys: generated here or imported from v3 keystores, sealed like BLS keys. */
@@ -141,6 +141,7 @@ public final class KeyRegistry {
   public int adoptVaultKeys(OperatorId operator) {
     List<BlsPublicKey> publicKeys = List.copyOf(vault.publicKeys());
     register(publicKeys, operator);
+    evm.adoptVaultKeys(operator);
     return publicKeys.size();
   }
 

@@ -132,6 +132,15 @@ public final class VaultProcess {
             new SealedKeyLoader(store, keks).loadInto(vault, new OperatorId(config.operator()));
         out.printf("loaded %d sealed keys (%d failed) in %d ms%n",
             summary.loaded(), summary.failures().size(), summary.elapsed().toMillis());
+        int evm = 0;
+        for (var record : new dev.palisade.vault.store.SealedEvmKeyStore(store).list(new OperatorId(config.operator()))) {
+          try {
+            evm += vault.evm().add(dev.palisade.vault.keys.EvmKeySealer.open(record, keks)) ? 1 : 0;
+          } catch (dev.palisade.vault.seal.SealedKeyException e) {
+            out.printf("sealed EVM key %s did not open: %s%n", record.address(), e.kind());
+          }
+        }
+        out.printf("loaded %d sealed EVM keys%n", evm);
       }
       if (config.keystoresPath() != null) {
         KeystoreDirectoryLoader loader = new KeystoreDirectoryLoader();
