@@ -98,7 +98,8 @@ class EvmKeysCommandsTest {
         Optional.empty(), new NodeConfig.AccessConfig(Optional.empty(), false))
         .withSealedKeys(new SealedKeysConfig(temp.resolve("data").resolve("kek.sealed"),
             Optional.of(() -> Passphrase.of("kek passphrase of default")), Optional.empty()))
-        .withEvmChainId(java.math.BigInteger.valueOf(17000));
+        .withEvm(new dev.palisade.server.evm.EvmApi.EvmConfig(
+            Optional.of(java.math.BigInteger.valueOf(17000)), Optional.empty()));
     try (PalisadeNode node = PalisadeNode.start(config)) {
       node.loadSealedKeys();
       List<Address> held = node.keys().evm().list(OperatorId.of("default"));

@@ -146,7 +146,7 @@ public final class PalisadeNode implements AutoCloseable {
                   },
                   new AdminApi(access, auditLog, this::reload),
                   new KeymanagerApi(access, registry, slashing),
-                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evmChainId(),
+                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evm(),
                       auditWriter::submit)));
     } catch (RuntimeException e) {
       closeResources();

@@ -225,7 +225,7 @@ class EvmVectorsHttpTest {
     assertEquals("transaction.from", TenantNode.read(mismatch.body()).get("field").asText());
     assertEquals(-32601, rpc(signer, "eth_nope").get("error").get("code").asInt());
     assertEquals(-32000, rpc(signer, "eth_chainId").get("error").get("code").asInt(), "no --evm-chain-id given");
-    assertEquals(-32000, rpc(signer, "eth_sendTransaction", tx).get("error").get("code").asInt());
+    assertEquals(-32000, rpc(signer, "eth_sendTransaction", tx).get("error").get("code").asInt(), "no downstream");
     HttpResponse<String> notJson = node.call("POST", "/", signer, "{");
     assertEquals(-32700, TenantNode.read(notJson.body()).get("error").get("code").asInt());
     HttpResponse<String> badAddress = node.call("POST", "/api/v1/evm/0x1234/sign/eip191", signer, "{\"message\":\"a\"}");

@@ -40,16 +40,42 @@ public final class EvmApi {
   private final Vault vault;
   private final EvmKeys keys;
   private final Optional<BigInteger> chainId;
+  private final Optional<Downstream> downstream;
   private final Consumer<AuditEntry> audit;
 
   /** @param audit where each signature and each refusal after authentication is recorded */
-  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, Optional<BigInteger> chainId,
-      Consumer<AuditEntry> audit) {
+  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, EvmConfig config, Consumer<AuditEntry> audit) {
     this.authorizer = authorizer;
     this.vault = vault;
     this.keys = keys;
-    this.chainId = chainId;
+    this.chainId = config.chainId();
+    this.downstream = config.downstreamUrl().map(Downstream::new);
     this.audit = audit;
+  }
+
+  /** What the EVM surfaces are configured with: eth_chainId's answer, and the node eth_sendTransaction uses. */
+  public record EvmConfig(Optional<BigInteger> chainId, Optional<java.net.URI> downstreamUrl) {
+    public static final EvmConfig NONE = new EvmConfig(Optional.empty(), Optional.empty());
+  }
+
+  Optional<Downstream> downstream() {
+    return downstream;
+  }
+
+  /** The scope and visibility check of {@link #sign}, for work (a downstream lookup) done before signing. */
+  void requireSignable(Identity caller, Address address, Scope scope) {
+    AccessDecision decision;
+    try {
+      decision = authorizer.authorizeEvm(caller, scope, address.lowerHex());
+    } catch (AuthStoreUnavailableException e) {
+      throw new SigningException.Unavailable("auth store unavailable; refusing to sign");
+    }
+    if (decision instanceof AccessDecision.Forbidden forbidden) {
+      throw new SigningException.Forbidden(forbidden.message());
+    }
+    if (decision != AccessDecision.ALLOWED) {
+      throw new SigningException.UnknownKey(address.toString());
+    }
   }
 
   Optional<BigInteger> chainId() {
@@ -100,19 +126,7 @@ public final class EvmApi {
   }
 
   private EvmSignature authorizeAndSign(Identity caller, Address address, EvmSigningRequest request) {
-    Scope scope = scopeFor(request);
-    AccessDecision decision;
-    try {
-      decision = authorizer.authorizeEvm(caller, scope, address.lowerHex());
-    } catch (AuthStoreUnavailableException e) {
-      throw new SigningException.Unavailable("auth store unavailable; refusing to sign");
-    }
-    if (decision instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
-    }
-    if (decision != AccessDecision.ALLOWED) {
-      throw new SigningException.UnknownKey(address.toString());
-    }
+    requireSignable(caller, address, scopeFor(request));
     // Issue 12: evaluate EVM policies on `request` here, before the vault is asked.
     try {
       return vault.signEvm(address, request);

@@ -84,8 +84,20 @@ final class JsonRpc {
         TypedData data = EvmRestApi.typedData(param(params, 1, "params[1]"), "params[1]");
         yield text(api.sign(caller, address, new EvmSigningRequest.TypedDataSign(data)).toRsvHex());
       }
-      case "eth_sendTransaction" -> throw new SigningException.Unavailable(
-          "eth_sendTransaction needs a downstream node (--evm-downstream-url), which this build does not forward to yet");
+      case "eth_sendTransaction" -> {
+        Downstream node = api.downstream().orElseThrow(() -> new SigningException.Unavailable(
+            "eth_sendTransaction needs a downstream node (--evm-downstream-url)"));
+        JsonNode given = param(params, 0, "params[0]");
+        if (!given.isObject()) {
+          throw new SigningException.BadRequest("params[0]", "params[0]: must be a transaction object");
+        }
+        Address from = EvmApi.address(given.path("from").asText(null), "params[0].from");
+        api.requireSignable(caller, from, dev.palisade.auth.Scope.SIGN_EVM_TX); // before asking the node anything
+        ObjectNode filled = TransactionFiller.fill((ObjectNode) given, from, node);
+        EvmTransaction transaction = EvmApi.transaction(filled, from, "params[0]");
+        EvmSignature signature = api.sign(caller, from, new EvmSigningRequest.Transaction(transaction));
+        yield node.call("eth_sendRawTransaction", Hex.encode(transaction.signedEncoding(signature)));
+      }
       default -> throw new MethodNotFound(method);
     };
   }
