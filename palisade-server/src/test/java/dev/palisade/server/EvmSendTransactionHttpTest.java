@@ -89,6 +89,15 @@ class EvmSendTransactionHttpTest {
       assertTrue(methods.containsAll(List.of("eth_chainId", "eth_getTransactionCount", "eth_estimateGas",
           "eth_getBlockByNumber", "eth_maxPriorityFeePerGas")), methods.toString());
 
+      // Reads a wallet library makes are proxied to the node, with the caller's id.
+      JsonNode count = rpc(node, wallet, "eth_getTransactionCount", "\"" + from + "\",\"pending\"");
+      assertEquals("0x9", count.get("result").asText(), count.toString());
+      assertEquals(3, count.get("id").asInt());
+      assertEquals(-32601, rpc(node, wallet, "debug_traceTransaction", "\"0x00\"").get("error").get("code").asInt(),
+          "only eth_ reads are proxied");
+      String validator = token(node, "validator", "validate");
+      assertEquals(-32000, rpc(node, validator, "eth_blockNumber", "").get("error").get("code").asInt(),
+          "an identity without EVM scopes gets no proxy");
       // The node received exactly the signature of the filled object: max fee = 2 × 20 gwei + 1 gwei.
       ObjectNode filled = (ObjectNode) TenantNode.read(partial);
       filled.put("chainId", "0x1").put("nonce", "0x9").put("gas", "0x5208")

@@ -27,6 +27,30 @@ public final class Downstream {
     this.url = url;
   }
 
+  /**
+   * Forwards a read-only request as it came and returns the node's result or error, with the
+   * caller's id (as Web3Signer's eth1 mode proxies what it does not sign).
+   */
+  ObjectNode forward(JsonNode id, String method, JsonNode params) {
+    ObjectNode answer = EvmApi.JSON.createObjectNode();
+    answer.put("jsonrpc", "2.0");
+    answer.set("id", id);
+    try {
+      answer.set("result", call(method, params.isArray() ? toArray(params) : new Object[] {params}));
+    } catch (SigningException.Unavailable e) {
+      answer.putObject("error").put("code", -32000).put("message", e.getMessage());
+    }
+    return answer;
+  }
+
+  private static Object[] toArray(JsonNode params) {
+    Object[] out = new Object[params.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = params.get(i);
+    }
+    return out;
+  }
+
   JsonNode call(String method, Object... params) {
     ObjectNode request = EvmApi.JSON.createObjectNode();
     request.put("jsonrpc", "2.0");

@@ -58,6 +58,11 @@ public final class EvmApi {
     public static final EvmConfig NONE = new EvmConfig(Optional.empty(), Optional.empty());
   }
 
+  /** Reads proxied to the downstream node need a caller of the EVM surfaces, not just any identity. */
+  boolean canUseDownstream(Identity caller) {
+    return authorizer.canListEvmKeys(caller);
+  }
+
   Optional<Downstream> downstream() {
     return downstream;
   }

@@ -54,15 +54,31 @@ final class JsonRpc {
     }
     JsonNode id = request.get("id");
     JsonNode params = request.hasNonNull("params") ? request.get("params") : EvmApi.JSON.createArrayNode();
+    String method = request.get("method").asText();
     try {
+      if (!SIGNING_METHODS.contains(method) && api.downstream().isPresent() && isReadOnly(method)) {
+        if (!api.canUseDownstream(caller)) {
+          throw new SigningException.Forbidden("missing scope keys:read (or any sign:evm scope)");
+        }
+        return api.downstream().get().forward(id, method, params);
+      }
       ObjectNode response = EvmApi.JSON.createObjectNode();
       response.put("jsonrpc", "2.0");
       response.set("id", id);
-      response.set("result", dispatch(caller, request.get("method").asText(), params));
+      response.set("result", dispatch(caller, method, params));
       return response;
     } catch (RuntimeException e) {
       return error(id, e);
     }
+  }
+
+  private static final java.util.Set<String> SIGNING_METHODS = java.util.Set.of("eth_accounts", "eth_chainId",
+      "eth_signTransaction", "eth_sign", "personal_sign", "eth_signTypedData_v4", "eth_sendTransaction");
+
+  /** Chain reads a wallet library makes (nonce, gas, fees, receipts) go to the downstream node; nothing else. */
+  private static boolean isReadOnly(String method) {
+    return (method.startsWith("eth_") && !method.startsWith("eth_sign") && !method.equals("eth_sendTransaction"))
+        || method.equals("net_version") || method.equals("web3_clientVersion");
   }
 
   private JsonNode dispatch(Identity caller, String method, JsonNode params) {
