@@ -16,6 +16,7 @@ import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.evm.EvmTransaction;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.EvmKeys;
+import dev.palisade.server.signing.PolicyDecision;
 import dev.palisade.server.signing.SigningException;
 import dev.palisade.vault.UnknownEvmKeyException;
 import dev.palisade.vault.Vault;
@@ -30,8 +31,7 @@ import java.util.Optional;
 /**
  * The EVM request path shared by the typed REST, Web3Signer eth1 and JSON-RPC surfaces: scope, then
  * operator visibility (another operator's account is 404, exactly like an unknown one), then the
- * vault signs the typed request. Policies (issue 12) plug in at {@link #sign} once their engine lands:
- * the typed request carries chain id, to, value, data and its ERC-20 decoding, fees and authorizations.
+ * {@link EvmPolicy}s (issue 12's engine plugs in there), then the vault signs the typed request.
  */
 public final class EvmApi {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -42,9 +42,17 @@ public final class EvmApi {
   private final Optional<BigInteger> chainId;
   private final Optional<Downstream> downstream;
   private final Consumer<AuditEntry> audit;
+  private final java.util.List<EvmPolicy> policies;
 
   /** @param audit where each signature and each refusal after authentication is recorded */
   public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, EvmConfig config, Consumer<AuditEntry> audit) {
+    this(authorizer, vault, keys, config, audit, java.util.List.of());
+  }
+
+  /** @param policies evaluated in order after authorization; the first denial wins */
+  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, EvmConfig config, Consumer<AuditEntry> audit,
+      java.util.List<EvmPolicy> policies) {
+    this.policies = java.util.List.copyOf(policies);
     this.authorizer = authorizer;
     this.vault = vault;
     this.keys = keys;
@@ -132,7 +140,17 @@ public final class EvmApi {
 
   private EvmSignature authorizeAndSign(Identity caller, Address address, EvmSigningRequest request) {
     requireSignable(caller, address, scopeFor(request));
-    // Issue 12: evaluate EVM policies on `request` here, before the vault is asked.
+    for (EvmPolicy policy : policies) {
+      PolicyDecision decision;
+      try {
+        decision = policy.evaluate(caller, address, request);
+      } catch (RuntimeException e) {
+        throw new SigningException.Unavailable("a signing policy failed; refusing to sign");
+      }
+      if (decision instanceof PolicyDecision.Deny deny) {
+        throw new SigningException.Refused(deny.rule(), deny.message());
+      }
+    }
     try {
       return vault.signEvm(address, request);
     } catch (UnknownEvmKeyException e) {
