@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The EVM row, in one run: EIP-1559 transactions signed per second end to end (HTTP typed REST against
  * an in-process node on loopback: auth, visibility, parse, vault, signed RLP and hash) against raw
- * secp256k1 signing (BouncyCastle RFC 6979, the floor) on the same number of threads.
+ * secp256k1 signing (BouncyCastle RFC 6979, the floor) on the same number of threads, in interleaved
+ * 2-second slices so that load from other processes falls on both sides alike.
  * Usage: {@code java -cp palisade-bench.jar dev.palisade.bench.EvmBench [seconds] [concurrency]}.
  */
 public final class EvmBench {
@@ -44,7 +45,15 @@ public final class EvmBench {
         new NodeConfig.AccessConfig(Optional.empty(), false))
         .withSealedKeys(new SealedKeysConfig(work.resolve("kek.sealed"), Optional.of(() -> Passphrase.of("bench")),
             Optional.empty()));
-    double e2e;
+    Secp256k1SecretKey key = Secp256k1SecretKey.generate(new SecureRandom());
+    Work raw = i -> {
+      byte[] digest = new byte[32];
+      digest[0] = (byte) i;
+      digest[1] = (byte) (i >> 8);
+      key.sign(digest);
+    };
+    double[] e2eTotal = new double[2];
+    double[] rawTotal = new double[2];
     try (PalisadeNode node = PalisadeNode.start(config)) {
       node.addKeys(List.of());
       OperatorId operator = OperatorId.of("default");
@@ -68,19 +77,18 @@ public final class EvmBench {
           throw new IllegalStateException("answered " + answer.statusCode() + ": " + answer.body());
         }
       };
-      rate(http, concurrency, Math.min(2, seconds / 2)); // warm-up
-      e2e = rate(http, concurrency, seconds);
+      rate(http, concurrency, 1, new double[2]); // warm-up both paths
+      rate(raw, concurrency, 1, new double[2]);
+      // Interleaved slices, so that load from other processes on a shared machine hits both sides alike.
+      int slices = Math.max(1, (int) Math.round(seconds / 2));
+      for (int i = 0; i < slices; i++) {
+        rate(http, concurrency, seconds / slices, e2eTotal);
+        rate(raw, concurrency, seconds / slices, rawTotal);
+      }
     }
-    Secp256k1SecretKey key = Secp256k1SecretKey.generate(new SecureRandom());
-    Work raw = i -> {
-      byte[] digest = new byte[32];
-      digest[0] = (byte) i;
-      digest[1] = (byte) (i >> 8);
-      key.sign(digest);
-    };
-    rate(raw, concurrency, Math.min(2, seconds / 2));
-    double rawRate = rate(raw, concurrency, seconds);
     key.close();
+    double e2e = e2eTotal[0] / e2eTotal[1];
+    double rawRate = rawTotal[0] / rawTotal[1];
     System.out.printf(Locale.ROOT, "| evm-e2e | %.0f tx/s (typed REST, %d clients) | raw secp256k1 %.0f sig/s (%d threads)"
         + " | ratio %.3f | cores %d |%n", e2e, concurrency, rawRate, concurrency, e2e / rawRate,
         Runtime.getRuntime().availableProcessors());
@@ -91,7 +99,8 @@ public final class EvmBench {
     void run(int i) throws Exception;
   }
 
-  private static double rate(Work work, int threads, double seconds) throws InterruptedException {
+  /** Runs {@code work} on {@code threads} threads for {@code seconds}; adds {count, seconds} to {@code total}. */
+  private static void rate(Work work, int threads, double seconds, double[] total) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -122,7 +131,8 @@ public final class EvmBench {
     if (errors.get() > 0) {
       throw new IllegalStateException(errors.get() + " errors");
     }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    total[0] += done.get();
+    total[1] += (System.nanoTime() - start) / 1e9;
   }
 
   private static String transaction(Address from, int nonce) {
