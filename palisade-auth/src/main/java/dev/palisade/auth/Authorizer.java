@@ -14,8 +14,34 @@ import java.util.List;
 public final class Authorizer {
   private final IdentityStore store;
 
+  private final EvmKeyOwners evmOwners;
+
   public Authorizer(IdentityStore store) {
     this.store = store;
+    this.evmOwners = new EvmKeyOwners(store);
+  }
+
+  /**
+   * An operation on one secp256k1 key (by 0x address): scope first, then visibility. An EVM key is
+   * visible when the identity's operator owns it and the identity has no key list (a list names
+   * validator keys: an identity restricted to some validators holds no accounts).
+   */
+  public AccessDecision authorizeEvm(Identity identity, Scope required, String address) {
+    if (!identity.scopes().grants(required)) {
+      return new AccessDecision.Forbidden(required);
+    }
+    return canSeeEvm(identity, address) ? AccessDecision.ALLOWED : AccessDecision.NOT_VISIBLE;
+  }
+
+  public boolean canSeeEvm(Identity identity, String address) {
+    return identity.allowedKeys().isEmpty()
+        && evmOwners.ownerOf(address).map(identity.operator()::equals).orElse(false);
+  }
+
+  /** Listing EVM accounts needs {@code keys:read} or any {@code sign:evm:*} scope. */
+  public boolean canListEvmKeys(Identity identity) {
+    return identity.scopes().grants(Scope.KEYS_READ)
+        || identity.scopes().held().stream().anyMatch(s -> s.wireName().startsWith("sign:evm:"));
   }
 
   /** An operation on one key, e.g. signing: scope first, then visibility. */

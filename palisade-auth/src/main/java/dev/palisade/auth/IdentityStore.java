@@ -397,12 +397,12 @@ public final class IdentityStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- SQL helpers
 
-  private interface SqlWork<T> {
+  interface SqlWork<T> {
     T run(Connection c) throws SQLException;
   }
 
   /** Runs {@code work} in a transaction that also bumps the revision, then refreshes this instance. */
-  private <T> T write(SqlWork<T> work) {
+  <T> T write(SqlWork<T> work) {
     T result;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -429,7 +429,7 @@ public final class IdentityStore implements AutoCloseable {
     return result;
   }
 
-  private <T> T read(SqlWork<T> work) {
+  <T> T read(SqlWork<T> work) {
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
@@ -449,7 +449,7 @@ public final class IdentityStore implements AutoCloseable {
     return options.clock().instant().truncatedTo(ChronoUnit.MILLIS);
   }
 
-  private static boolean operatorExists(Connection c, OperatorId id) throws SQLException {
+  static boolean operatorExists(Connection c, OperatorId id) throws SQLException {
     return exists(c, "select 1 from auth_operator where operator_id = ?", id.value());
   }
 

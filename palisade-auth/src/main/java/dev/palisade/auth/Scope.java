@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  *   <li>{@code sign:registration} VALIDATOR_REGISTRATION (builder registrations)
  *   <li>{@code sign:exit} VOLUNTARY_EXIT: irreversible, so never part of {@code validate}
  *   <li>{@code sign:deposit} DEPOSIT: moves funds, so never part of {@code validate}
+ *   <li>{@code sign:evm:tx} EVM transactions (types 0-4) with a secp256k1 key
+ *   <li>{@code sign:evm:eip191} personal_sign / eth_sign messages; {@code sign:evm:eip712} typed data
+ *   <li>{@code sign:evm:raw} keccak256 of arbitrary bytes (Web3Signer eth1 sign): can sign anything a
+ *       key could ever sign, so it is never bundled and no default identity holds it
  *   <li>{@code validate} the bundle of every routine duty: all sign scopes above except exit and deposit
  *   <li>{@code keys:read} list keys (Keymanager GET); {@code keys:write} import/delete keys
  *   <li>{@code slashing:read} export slashing history; {@code slashing:write} import it
@@ -39,6 +43,10 @@ public enum Scope {
   SIGN_REGISTRATION("sign:registration"),
   SIGN_EXIT("sign:exit"),
   SIGN_DEPOSIT("sign:deposit"),
+  SIGN_EVM_TX("sign:evm:tx"),
+  SIGN_EVM_EIP191("sign:evm:eip191"),
+  SIGN_EVM_EIP712("sign:evm:eip712"),
+  SIGN_EVM_RAW("sign:evm:raw"),
   VALIDATE("validate"),
   KEYS_READ("keys:read"),
   KEYS_WRITE("keys:write"),

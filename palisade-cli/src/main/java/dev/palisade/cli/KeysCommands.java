@@ -55,7 +55,8 @@ final class KeysCommands {
       name = "keys",
       mixinStandardHelpOptions = true,
       description = "Sealed signing keys: stored encrypted in the database, opened only by the vault.",
-      subcommands = {KeysCommand.Import.class, KeysCommand.ListKeys.class, KeysCommand.Delete.class})
+      subcommands = {KeysCommand.Import.class, KeysCommand.ListKeys.class, KeysCommand.Delete.class,
+          EvmKeysCommands.Generate.class})
   static final class KeysCommand implements Runnable {
     @Spec CommandSpec spec;
 
@@ -84,6 +85,10 @@ final class KeysCommands {
 
       @Option(names = "--keystores-path", required = true, description = "Directory of EIP-2335 keystores (*.json)")
       Path keystoresPath;
+
+      @Option(names = "--type", defaultValue = EvmKeysCommands.TYPE_BLS,
+          description = "bls12-381 (EIP-2335 keystores) or secp256k1 (Web3 Secret Storage v3). Default: ${DEFAULT-VALUE}")
+      String type;
 
       @Option(
           names = "--keystores-passwords-path",
@@ -116,6 +121,11 @@ final class KeysCommands {
             keystoresPasswordFile != null
                 ? KeystorePasswords.sharedFile(keystoresPasswordFile)
                 : KeystorePasswords.perKeystoreIn(keystoresPasswordsPath);
+        if (EvmKeysCommands.TYPE_SECP256K1.equals(type)) {
+          return EvmKeysCommands.importDirectory(spec, store, kek, operator, keystoresPath, passwords);
+        } else if (!EvmKeysCommands.TYPE_BLS.equals(type)) {
+          throw new IllegalArgumentException("--type must be bls12-381 or secp256k1");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ImportSummary summary;
@@ -176,6 +186,9 @@ final class KeysCommands {
             count[0]++;
           });
           out.printf("%d sealed key(s) of operator %s%n", count[0], owner);
+          for (var record : new dev.palisade.vault.store.SealedEvmKeyStore(keys).list(owner)) {
+            out.printf("%s  %s  secp256k1%n", record.address(), record.kekId());
+          }
         }
         out.flush();
         return 0;

@@ -51,6 +51,14 @@ final class RunCommand implements Callable<Integer> {
           + " no other. Repeatable.")
   Map<String, Path> operatorKekPassphraseFiles = new LinkedHashMap<>();
 
+  @Option(names = "--evm-chain-id",
+      description = "EVM chain id that eth_chainId answers (as Web3Signer's --chain-id); each transaction names its own")
+  java.math.BigInteger evmChainId;
+
+  @Option(names = "--evm-downstream-url",
+      description = "EVM node (JSON-RPC) that eth_sendTransaction fills missing nonce, gas and fees from and sends to")
+  java.net.URI evmDownstreamUrl;
+
   @Option(names = "--config-file", description = "YAML file of option values (keys are option names without dashes)")
   Path configFile;
 
@@ -171,6 +179,8 @@ final class RunCommand implements Callable<Integer> {
         config = config.withOperatorKek(operatorKek.getKey(), operatorKek.getValue());
       }
     }
+    config = config.withEvm(new dev.palisade.server.evm.EvmApi.EvmConfig(
+        Optional.ofNullable(evmChainId), Optional.ofNullable(evmDownstreamUrl)));
     if (vaultSocket != null && keystores.isPresent()) {
       throw new IllegalArgumentException("with --vault-socket the vault process loads the keys: drop --keystores-path");
     }

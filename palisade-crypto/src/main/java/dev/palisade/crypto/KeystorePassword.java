@@ -39,6 +39,15 @@ final class KeystorePassword implements AutoCloseable {
     return new KeystorePassword(chars, encodeUtf8Strictly(chars));
   }
 
+  /**
+   * The password exactly as typed, UTF-8 encoded: Web3 Secret Storage v3 (geth, ethers, web3j) does
+   * no normalisation, so a v3 keystore must be opened with the raw bytes.
+   */
+  static KeystorePassword raw(String password) throws KeystoreException {
+    char[] chars = password.toCharArray();
+    return new KeystorePassword(chars, encodeUtf8Strictly(chars));
+  }
+
   /** Control characters per EIP-2335; all are single UTF-16 units, so surrogates are never hit. */
   static boolean isControl(char c) {
     return c <= 0x1F || (c >= 0x7F && c <= 0x9F);

@@ -65,6 +65,15 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
         });
   }
 
+  /** As {@link #admin}, answering text/plain (Web3Signer's eth1 sign answers bare hex). */
+  void text(RoutingContext ctx, Function<Identity, String> work) {
+    Identity caller = RequestGate.caller(ctx);
+    runOffLoop(ctx, () -> {
+      String answer = work.apply(caller);
+      return () -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(answer);
+    });
+  }
+
   /** An admin or Keymanager API call: authenticated, then {@code work} checks the scope and answers JSON. */
   void admin(RoutingContext ctx, int status, Function<Identity, JsonNode> work) {
     Identity caller = RequestGate.caller(ctx);

@@ -21,10 +21,25 @@ public record NodeConfig(
     Optional<KeystoreSource> keystores,
     AccessConfig access,
     Optional<Path> vaultSocket,
-    Map<String, SealedKeysConfig> keks) {
+    Map<String, SealedKeysConfig> keks,
+    dev.palisade.server.evm.EvmApi.EvmConfig evm) {
 
   public NodeConfig {
     keks = Map.copyOf(keks);
+  }
+
+  /** Without EVM settings ({@code eth_chainId} and {@code eth_sendTransaction} then answer JSON-RPC errors). */
+  public NodeConfig(
+      ServerConfig server, Network network, Path dataPath, SlashingConfig slashing,
+      Optional<KeystoreSource> keystores, AccessConfig access, Optional<Path> vaultSocket,
+      Map<String, SealedKeysConfig> keks) {
+    this(server, network, dataPath, slashing, keystores, access, vaultSocket, keks,
+        dev.palisade.server.evm.EvmApi.EvmConfig.NONE);
+  }
+
+  /** The same node with EVM settings: eth_chainId's answer, eth_sendTransaction's downstream node. */
+  public NodeConfig withEvm(dev.palisade.server.evm.EvmApi.EvmConfig evm) {
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, keks, evm);
   }
 
   /** Without sealed keys: keys come only from {@code --keystores-path} (or a vault process). */
@@ -60,7 +75,7 @@ public record NodeConfig(
 
   /** The same node, signing through a {@code palisade vault} process on this socket. */
   public NodeConfig withVaultSocket(Path socket) {
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), keks);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, Optional.of(socket), keks, evm);
   }
 
   /**
@@ -75,7 +90,7 @@ public record NodeConfig(
   public NodeConfig withOperatorKek(String operator, SealedKeysConfig sealed) {
     Map<String, SealedKeysConfig> more = new java.util.LinkedHashMap<>(keks);
     more.put(operator, sealed);
-    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, more);
+    return new NodeConfig(server, network, dataPath, slashing, keystores, access, vaultSocket, more, evm);
   }
 
   /** The operator that keys loaded at start (keystores, a vault process) belong to. */

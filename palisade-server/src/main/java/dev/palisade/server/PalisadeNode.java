@@ -170,7 +170,9 @@ public final class PalisadeNode implements AutoCloseable {
                   },
                   new AdminApi(access, auditLog, auditWriter::appendDurably, this::reload),
                   new KeymanagerApi(access, registry, slashing),
-                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC())));
+                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC()),
+                  new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evm(),
+                      auditWriter::submit)));
     } catch (RuntimeException e) {
       watchdog.close();
       closeResources();

@@ -72,7 +72,8 @@ public final class PalisadeServer implements AutoCloseable {
       BiConsumer<String, String> unauthenticatedListener,
       AdminApi admin,
       KeymanagerApi keymanager,
-      PolicyAdminApi policyAdmin) {}
+      PolicyAdminApi policyAdmin,
+      dev.palisade.server.evm.EvmApi evm) {}
 
   /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
   private static byte[] openApiDocument() {
@@ -106,7 +107,7 @@ public final class PalisadeServer implements AutoCloseable {
         new RequestGate(services.access(), services.unauthenticatedListener(),
             RequestGate.defaultBodyBudget(config.maxBodyBytes()));
     // Every authenticated API is gated here, before any route reads a body.
-    for (String prefix : List.of("/api/v1/eth2/*", "/admin/*", "/eth/*", "/reload")) {
+    for (String prefix : List.of("/api/v1/eth2/*", "/api/v1/eth1/*", "/api/v1/evm/*", "/admin/*", "/eth/*", "/reload")) {
       router.route(prefix).handler(gate::authenticate);
     }
     router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);
@@ -133,6 +134,9 @@ public final class PalisadeServer implements AutoCloseable {
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.importKeystores(caller, body(ctx))));
     router.delete("/eth/v1/keystores").handler(keystoresBody)
         .handler(ctx -> routes.admin(ctx, 200, caller -> keymanager.deleteKeystores(caller, body(ctx))));
+    router.post("/").handler(gate::authenticate); // JSON-RPC (eth1)
+    dev.palisade.server.evm.EvmRoutes.mount(
+        router, services.evm(), gate.jsonBody(config.maxBodyBytes()), routes::admin, routes::text);
     router.get("/healthcheck").handler(routes::healthcheck);
     router.post("/reload").handler(ctx -> routes.admin(ctx, 200, admin::reload));
     byte[] openApi = openApiDocument();

@@ -35,7 +35,8 @@ class OpenApiTest {
   void theDocumentCoversEveryRouteAndEveryAnswerMatchesIt() throws Exception {
     try (TenantNode tenants = TenantNode.start(temp, null)) {
       tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-      String ops = tenants.identity("ops", "default", "admin,approve,keys:read,keys:write,validate");
+      String ops = tenants.identity("ops", "default", "admin,approve,keys:read,keys:write,validate,"
+          + "sign:evm:tx,sign:evm:eip191,sign:evm:eip712,sign:evm:raw");
       String weak = tenants.identity("weak", "default", "validate");
       tenants.identity("victim", "default", "validate");
       JsonNode document = TenantNode.read(tenants.call("GET", "/openapi.json", null, null).body());
@@ -52,6 +53,14 @@ class OpenApiTest {
       String sign = "/api/v1/eth2/sign/{identifier}";
       String key = "/api/v1/eth2/sign/" + SigningApiTest.PUBKEY;
       String keystore = TenantNode.keystore(TenantNode.newKey(), "pw");
+      JsonNode evmVector = EvmVectors.load("eip191.json").get(0);
+      String evmAddress = evmVector.get("address").asText();
+      String evmImport = "{\"keystore\":" + EvmVectors.JSON.writeValueAsString(
+          EvmVectors.keystore(evmVector.get("secretKey").asText(), "pw")) + ",\"password\":\"pw\"}";
+      String evmPath = "/api/v1/evm/" + evmAddress;
+      String evmTemplate = "/api/v1/evm/{address}";
+      String evmTx = "{\"type\":\"0x2\",\"chainId\":\"0x1\",\"nonce\":\"0x0\",\"gas\":\"0x5208\","
+          + "\"maxFeePerGas\":\"0x2\",\"maxPriorityFeePerGas\":\"0x1\",\"to\":\"" + evmAddress + "\",\"value\":\"0x1\"}";
       List<Call> calls = List.of(
           new Call("POST", key, sign, ops, SigningApiTest.attestation(1, 2, "0x" + "00".repeat(32))),
           new Call("POST", key, sign, ops, SigningApiTest.attestation(1, 2, "0x" + "11".repeat(32))),
@@ -90,7 +99,27 @@ class OpenApiTest {
           new Call("POST", "/admin/v1/approvals", null, ops, "{\"key\":\"0x12\"}"),
           new Call("GET", "/admin/v1/approvals/nope", "/admin/v1/approvals/{id}", ops, null),
           new Call("POST", "/admin/v1/approvals/nope/approve", "/admin/v1/approvals/{id}/approve", ops, null),
-          new Call("POST", "/admin/v1/approvals/nope/deny", "/admin/v1/approvals/{id}/deny", ops, null));
+          new Call("POST", "/admin/v1/approvals/nope/deny", "/admin/v1/approvals/{id}/deny", ops, null),
+          // EVM: import the first EIP-191 vector's key, sign with it through every surface, delete it.
+          new Call("POST", "/admin/v1/evm/keys", null, ops, evmImport),
+          new Call("POST", "/admin/v1/evm/keys", null, ops, evmImport),
+          new Call("POST", "/admin/v1/evm/keys", null, ops, "{}"),
+          new Call("POST", "/admin/v1/evm/keys", null, weak, "{\"generate\":true}"),
+          new Call("GET", "/admin/v1/evm/keys", null, ops, null),
+          new Call("GET", "/api/v1/eth1/publicKeys", null, ops, null),
+          new Call("POST", "/", null, ops, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_accounts\"}"),
+          new Call("POST", "/", null, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_accounts\"}"),
+          new Call("POST", "/api/v1/eth1/sign/" + evmAddress, "/api/v1/eth1/sign/{identifier}", ops, "{\"data\":\"0x01\"}"),
+          new Call("POST", "/api/v1/eth1/sign/" + evmAddress, "/api/v1/eth1/sign/{identifier}", weak, "{\"data\":\"0x01\"}"),
+          new Call("POST", evmPath + "/sign/transaction", evmTemplate + "/sign/transaction", ops, evmTx),
+          new Call("POST", evmPath + "/sign/transaction", evmTemplate + "/sign/transaction", ops, "{\"nonce\":\"0xzz\"}"),
+          new Call("POST", evmPath + "/sign/eip191", evmTemplate + "/sign/eip191", ops, "{\"message\":\"hello\"}"),
+          new Call("POST", "/api/v1/evm/0x" + "12".repeat(20) + "/sign/eip191", evmTemplate + "/sign/eip191", ops,
+              "{\"message\":\"hello\"}"),
+          new Call("POST", evmPath + "/sign/eip712", evmTemplate + "/sign/eip712", ops,
+              EvmVectors.load("eip712.json").get(0).get("typedData").toString()),
+          new Call("DELETE", "/admin/v1/evm/keys/" + evmAddress, "/admin/v1/evm/keys/{address}", ops, null),
+          new Call("DELETE", "/admin/v1/evm/keys/" + evmAddress, "/admin/v1/evm/keys/{address}", ops, null));
 
       Set<String> exercised = new TreeSet<>();
       List<String> mismatches = new ArrayList<>();

@@ -8,6 +8,9 @@ import dev.palisade.eth2.Bytes32;
 import dev.palisade.eth2.Network;
 import dev.palisade.eth2.signing.SigningRequest;
 import dev.palisade.eth2.signing.SlashingSubject;
+import dev.palisade.evm.Address;
+import dev.palisade.evm.EvmSignature;
+import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.vault.watermark.Watermark;
 import dev.palisade.vault.watermark.WatermarkPolicy;
 import dev.palisade.vault.watermark.WatermarkStore;
@@ -52,6 +55,7 @@ public final class InProcessVault implements Vault {
   }
 
   private final ConcurrentHashMap<BlsPublicKey, Held> keys = new ConcurrentHashMap<>();
+  private final EvmKeyRing evmKeys = new EvmKeyRing();
   private final WatermarkStore watermarkStore; // null: no watermarks
   private final ConcurrentHashMap<BlsPublicKey, Watermark> watermarks = new ConcurrentHashMap<>();
 
@@ -205,8 +209,24 @@ public final class InProcessVault implements Vault {
     return KeyCheck.MISMATCH_REMOVED;
   }
 
+  /** The secp256k1 keys: add and remove them here. */
+  public EvmKeyRing evm() {
+    return evmKeys;
+  }
+
+  @Override
+  public Set<Address> evmAddresses() {
+    return evmKeys.addresses();
+  }
+
+  @Override
+  public EvmSignature signEvm(Address address, EvmSigningRequest request) {
+    return evmKeys.sign(address, request);
+  }
+
   @Override
   public void close() {
+    evmKeys.closeAll();
     for (BlsPublicKey key : Set.copyOf(keys.keySet())) {
       remove(key);
     }

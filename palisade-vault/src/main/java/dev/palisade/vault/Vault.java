@@ -4,6 +4,9 @@ import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Network;
 import dev.palisade.eth2.signing.SigningRequest;
+import dev.palisade.evm.Address;
+import dev.palisade.evm.EvmSignature;
+import dev.palisade.evm.EvmSigningRequest;
 import java.util.Set;
 
 /**
@@ -42,6 +45,21 @@ public interface Vault extends AutoCloseable {
   default BlsSignature sign(
       BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network) {
     return sign(key, decoded, network);
+  }
+
+  /** The secp256k1 (EVM) accounts this vault can sign for. */
+  default Set<Address> evmAddresses() {
+    return Set.of();
+  }
+
+  /**
+   * Signs a typed EVM request (transaction, EIP-191 message, EIP-712 document, or raw data under
+   * {@code sign:evm:raw}) with the account's key; the digest is computed from the request here.
+   *
+   * @throws UnknownEvmKeyException if the vault holds no such key
+   */
+  default EvmSignature signEvm(Address address, EvmSigningRequest request) {
+    throw new UnknownEvmKeyException(address);
   }
 
   @Override

@@ -73,6 +73,7 @@ public final class KeyRegistry {
   private final Map<BlsPublicKey, String> paths = new ConcurrentHashMap<>();
   /** One lifecycle change per key at a time: an import and a delete of one key never interleave. */
   private final Map<BlsPublicKey, Object> keyLocks = new ConcurrentHashMap<>();
+  private final EvmKeys evm;
 
   public KeyRegistry(
       InProcessVault inProcess, Vault vault, SlashingProtection slashing, IdentityStore owners,
@@ -83,6 +84,12 @@ public final class KeyRegistry {
     this.owners = owners;
     this.keks = keks;
     this.audit = audit;
+    this.evm = new EvmKeys(inProcess, vault, new dev.palisade.auth.EvmKeyOwners(owners), keks, audit);
+  }
+
+  /** secp256k1 (EVM) keys: generated here or imported from v3 keystores, sealed like BLS keys. */
+  public EvmKeys evm() {
+    return evm;
   }
 
   // ------------------------------------------------------------------ at start
@@ -123,6 +130,10 @@ public final class KeyRegistry {
       LOG.info("sealed keys of operator {}: {} opened, {} failed", operator, summary.loaded(), summary.failures().size());
       summaries.add(summary);
     }
+    int evmOpened = evm.loadSealed();
+    if (evmOpened > 0) {
+      LOG.info("sealed EVM keys opened: {}", evmOpened);
+    }
     return summaries;
   }
 
@@ -130,6 +141,7 @@ public final class KeyRegistry {
   public int adoptVaultKeys(OperatorId operator) {
     List<BlsPublicKey> publicKeys = List.copyOf(vault.publicKeys());
     register(publicKeys, operator);
+    evm.adoptVaultKeys(operator);
     return publicKeys.size();
   }
 

@@ -2,7 +2,7 @@ package dev.palisade.vault.kek;
 
 import dev.palisade.crypto.SecretBytes;
 import dev.palisade.vault.seal.DataKey;
-import dev.palisade.vault.seal.KeyBinding;
+import dev.palisade.vault.seal.DataKeyBinding;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -62,7 +62,7 @@ public final class AwsKmsKek implements KekProvider {
   }
 
   @Override
-  public DataKey newDataKey(KeyBinding binding) throws KekException {
+  public DataKey newDataKey(DataKeyBinding binding) throws KekException {
     GenerateDataKeyResponse response =
         call(
             () ->
@@ -77,7 +77,7 @@ public final class AwsKmsKek implements KekProvider {
   }
 
   @Override
-  public byte[] wrap(SecretBytes dataKey, KeyBinding binding) throws KekException {
+  public byte[] wrap(SecretBytes dataKey, DataKeyBinding binding) throws KekException {
     return call(
             () ->
                 client.encrypt(
@@ -91,7 +91,7 @@ public final class AwsKmsKek implements KekProvider {
   }
 
   @Override
-  public SecretBytes unwrap(byte[] wrapped, KeyBinding binding) throws KekException {
+  public SecretBytes unwrap(byte[] wrapped, DataKeyBinding binding) throws KekException {
     DecryptResponse response =
         call(
             () ->

@@ -3,7 +3,7 @@ package dev.palisade.vault.kek;
 import dev.palisade.crypto.SecretBytes;
 import dev.palisade.vault.seal.AesGcm;
 import dev.palisade.vault.seal.DataKey;
-import dev.palisade.vault.seal.KeyBinding;
+import dev.palisade.vault.seal.DataKeyBinding;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 
@@ -25,7 +25,7 @@ final class GcmWrapping {
 
   private GcmWrapping() {}
 
-  static byte[] wrap(GcmCipher cipher, SecretBytes dataKey, KeyBinding binding)
+  static byte[] wrap(GcmCipher cipher, SecretBytes dataKey, DataKeyBinding binding)
       throws KekException {
     if (dataKey.length() != DataKey.BYTES) {
       throw new IllegalArgumentException("a data key is " + DataKey.BYTES + " bytes");
@@ -39,7 +39,7 @@ final class GcmWrapping {
     return out;
   }
 
-  static SecretBytes unwrap(GcmCipher cipher, byte[] wrapped, KeyBinding binding)
+  static SecretBytes unwrap(GcmCipher cipher, byte[] wrapped, DataKeyBinding binding)
       throws KekException {
     if (wrapped.length != WRAPPED_BYTES || wrapped[0] != VERSION) {
       throw new KekException(

@@ -3,7 +3,7 @@ package dev.palisade.vault.kek;
 import dev.palisade.crypto.SecretBytes;
 import dev.palisade.vault.seal.AesGcm;
 import dev.palisade.vault.seal.DataKey;
-import dev.palisade.vault.seal.KeyBinding;
+import dev.palisade.vault.seal.DataKeyBinding;
 
 /**
  * A key-wrapping key (KEK): wraps and unwraps 256-bit data keys, each bound to the record it
@@ -17,7 +17,7 @@ public interface KekProvider extends AutoCloseable {
   String id();
 
   /** A fresh data key for a new record. The default draws it locally and wraps it. */
-  default DataKey newDataKey(KeyBinding binding) throws KekException {
+  default DataKey newDataKey(DataKeyBinding binding) throws KekException {
     SecretBytes plaintext = SecretBytes.takeOwnership(AesGcm.randomBytes(DataKey.BYTES));
     try {
       return new DataKey(plaintext, id(), wrap(plaintext, binding));
@@ -28,7 +28,7 @@ public interface KekProvider extends AutoCloseable {
   }
 
   /** Wraps an existing data key (used by KEK rotation). */
-  byte[] wrap(SecretBytes dataKey, KeyBinding binding) throws KekException;
+  byte[] wrap(SecretBytes dataKey, DataKeyBinding binding) throws KekException;
 
   /**
    * Unwraps a data key. The caller owns and must close the result.
@@ -36,7 +36,7 @@ public interface KekProvider extends AutoCloseable {
    * @throws KekException of kind {@code UNWRAP_FAILED} if the wrapped key was made by another KEK
    *     or for another binding, or was altered
    */
-  SecretBytes unwrap(byte[] wrapped, KeyBinding binding) throws KekException;
+  SecretBytes unwrap(byte[] wrapped, DataKeyBinding binding) throws KekException;
 
   /** Releases the KEK (zeroes it, logs out of the HSM, closes the client). Idempotent. */
   @Override

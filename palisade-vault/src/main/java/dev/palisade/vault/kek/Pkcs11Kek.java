@@ -2,7 +2,7 @@ package dev.palisade.vault.kek;
 
 import dev.palisade.crypto.SecretBytes;
 import dev.palisade.vault.seal.AesGcm;
-import dev.palisade.vault.seal.KeyBinding;
+import dev.palisade.vault.seal.DataKeyBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.AuthProvider;
@@ -158,12 +158,12 @@ public final class Pkcs11Kek implements KekProvider {
   }
 
   @Override
-  public byte[] wrap(SecretBytes dataKey, KeyBinding binding) throws KekException {
+  public byte[] wrap(SecretBytes dataKey, DataKeyBinding binding) throws KekException {
     return GcmWrapping.wrap(cipher, dataKey, binding);
   }
 
   @Override
-  public SecretBytes unwrap(byte[] wrapped, KeyBinding binding) throws KekException {
+  public SecretBytes unwrap(byte[] wrapped, DataKeyBinding binding) throws KekException {
     return GcmWrapping.unwrap(cipher, wrapped, binding);
   }
 

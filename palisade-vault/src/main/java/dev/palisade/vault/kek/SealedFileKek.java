@@ -4,7 +4,7 @@ import dev.palisade.crypto.SecretBytes;
 import dev.palisade.eth2.Hex;
 import dev.palisade.vault.seal.AesGcm;
 import dev.palisade.vault.seal.DestroyableAesKey;
-import dev.palisade.vault.seal.KeyBinding;
+import dev.palisade.vault.seal.DataKeyBinding;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -166,12 +166,12 @@ public final class SealedFileKek implements KekProvider {
   }
 
   @Override
-  public byte[] wrap(SecretBytes dataKey, KeyBinding binding) throws KekException {
+  public byte[] wrap(SecretBytes dataKey, DataKeyBinding binding) throws KekException {
     return GcmWrapping.wrap(cipher, dataKey, binding);
   }
 
   @Override
-  public SecretBytes unwrap(byte[] wrapped, KeyBinding binding) throws KekException {
+  public SecretBytes unwrap(byte[] wrapped, DataKeyBinding binding) throws KekException {
     return GcmWrapping.unwrap(cipher, wrapped, binding);
   }
 

@@ -158,6 +158,38 @@ public final class RemoteVault implements Vault {
     }
   }
 
+  @Override
+  public java.util.Set<dev.palisade.evm.Address> evmAddresses() {
+    Frame response = call(LIST_EVM_KEYS, new byte[0]);
+    expect(response, OK_EVM_KEYS);
+    ByteBuffer b = ByteBuffer.wrap(response.payload());
+    int count = b.remaining() >= 4 ? b.getInt() : -1;
+    if (count < 0 || b.remaining() != 20L * count) {
+      throw unexpected(response);
+    }
+    java.util.Set<dev.palisade.evm.Address> out = new java.util.HashSet<>();
+    for (int i = 0; i < count; i++) {
+      out.add(new dev.palisade.evm.Address(take(b, 20)));
+    }
+    return out;
+  }
+
+  /** Sends the typed content (never a digest); the vault process parses and hashes it itself. */
+  @Override
+  public dev.palisade.evm.EvmSignature signEvm(dev.palisade.evm.Address address,
+      dev.palisade.evm.EvmSigningRequest request) {
+    Frame response = call(SIGN_EVM, EvmWire.encode(address, request));
+    if (response.opcode() == UNKNOWN_KEY) {
+      throw new dev.palisade.vault.UnknownEvmKeyException(address);
+    }
+    expect(response, OK_EVM_SIGNATURE);
+    try {
+      return EvmWire.decodeSignature(response.payload());
+    } catch (IllegalArgumentException e) {
+      throw unexpected(response);
+    }
+  }
+
   private boolean bool(Frame response) {
     expect(response, OK_BOOL);
     if (response.payload().length != 1) {

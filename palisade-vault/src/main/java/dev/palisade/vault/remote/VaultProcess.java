@@ -129,12 +129,21 @@ public final class VaultProcess {
         }
         Path db = config.databaseFile() != null ? config.databaseFile() : config.dataPath().resolve("vault.db");
         LoadSummary summary;
+        int evm = 0;
         try (Database database = SealedKeyStore.openSqlite(db)) {
           SealedKeyStore store = new SealedKeyStore(database.dataSource(), Dialect.SQLITE);
           summary = new SealedKeyLoader(store, keks).loadInto(vault, new OperatorId(config.operator()));
+          for (var record : new dev.palisade.vault.store.SealedEvmKeyStore(store).list(new OperatorId(config.operator()))) {
+            try {
+              evm += vault.evm().add(dev.palisade.vault.keys.EvmKeySealer.open(record, keks)) ? 1 : 0;
+            } catch (dev.palisade.vault.seal.SealedKeyException e) {
+              out.printf("sealed EVM key %s did not open: %s%n", record.address(), e.kind());
+            }
+          }
         }
         out.printf("loaded %d sealed keys (%d failed) in %d ms%n",
             summary.loaded(), summary.failures().size(), summary.elapsed().toMillis());
+        out.printf("loaded %d sealed EVM keys%n", evm);
       }
       if (config.keystoresPath() != null) {
         KeystoreDirectoryLoader loader = new KeystoreDirectoryLoader();

@@ -38,12 +38,17 @@ public final class VaultProtocol {
   public static final byte LOAD_SEALED_KEY = 0x04;
   public static final byte REMOVE_KEY = 0x05;
   public static final byte HEALTH = 0x06;
+  /** secp256k1: sign typed EVM content ({@link EvmWire}); list the EVM addresses held. */
+  public static final byte SIGN_EVM = 0x07;
+  public static final byte LIST_EVM_KEYS = 0x08;
 
   // responses
   public static final byte OK_SIGNATURE = (byte) 0x80;
   public static final byte OK_KEYS = (byte) 0x81;
   public static final byte OK_BOOL = (byte) 0x82;
   public static final byte OK_HEALTH = (byte) 0x83;
+  public static final byte OK_EVM_SIGNATURE = (byte) 0x84;
+  public static final byte OK_EVM_KEYS = (byte) 0x85;
   public static final byte REFUSED = (byte) 0x90;
   public static final byte UNKNOWN_KEY = (byte) 0x91;
   public static final byte BAD_REQUEST = (byte) 0x92;

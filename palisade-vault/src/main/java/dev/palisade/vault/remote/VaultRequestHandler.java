@@ -77,6 +77,15 @@ final class VaultRequestHandler {
         }
         case LOAD_SEALED_KEY:
           return load(payload);
+        case SIGN_EVM:
+          return signEvm(payload);
+        case LIST_EVM_KEYS: {
+          List<dev.palisade.evm.Address> addresses = new ArrayList<>(vault.evmAddresses());
+          addresses.sort(java.util.Comparator.comparing(dev.palisade.evm.Address::lowerHex));
+          ByteBuffer out = ByteBuffer.allocate(4 + 20 * addresses.size()).putInt(addresses.size());
+          addresses.forEach(a -> out.put(a.bytes()));
+          return new Response(OK_EVM_KEYS, out.array());
+        }
         case HEALTH: {
           if (payload.length != 0) {
             return badRequest("HEALTH takes no payload");
@@ -115,6 +124,19 @@ final class VaultRequestHandler {
       byte[] message = utf8(e.getMessage());
       return new Response(
           REFUSED, ByteBuffer.allocate(1 + rule.length + message.length).put((byte) rule.length).put(rule).put(message).array());
+    }
+  }
+
+  /** The vault parses and hashes the typed content itself; an unknown address answers UNKNOWN_KEY. */
+  private Response signEvm(byte[] payload) {
+    try {
+      dev.palisade.evm.EvmSigningRequest request = EvmWire.decode(payload);
+      dev.palisade.evm.Address address = EvmWire.address(payload);
+      return new Response(OK_EVM_SIGNATURE, EvmWire.encode(vault.signEvm(address, request)));
+    } catch (InvalidRequestException e) {
+      return badRequest(e.getMessage());
+    } catch (dev.palisade.vault.UnknownEvmKeyException e) {
+      return new Response(UNKNOWN_KEY, java.util.Arrays.copyOf(payload, 20));
     }
   }
 

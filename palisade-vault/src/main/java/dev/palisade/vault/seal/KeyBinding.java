@@ -11,7 +11,8 @@ import java.util.Map;
  * as a KMS encryption context), so a record copied onto another public key or operator no longer
  * opens.
  */
-public record KeyBinding(BlsPublicKey publicKey, OperatorId operator, int formatVersion) {
+public record KeyBinding(BlsPublicKey publicKey, OperatorId operator, int formatVersion)
+    implements DataKeyBinding {
   // Distinct prefixes keep the two uses apart: a wrapped DEK can never pass as a key ciphertext.
   private static final byte[] KEY_DOMAIN = ascii("palisade/sealed-key\0");
   private static final byte[] DEK_DOMAIN = ascii("palisade/data-key\0");
@@ -30,12 +31,12 @@ public record KeyBinding(BlsPublicKey publicKey, OperatorId operator, int format
     return encode(KEY_DOMAIN);
   }
 
-  /** Associated data of the wrapping of the DEK under the KEK (for AES-GCM KEK providers). */
+  @Override
   public byte[] dataKeyAad() {
     return encode(DEK_DOMAIN);
   }
 
-  /** The same fields as a KMS encryption context (KMS keys the context by string). */
+  @Override
   public Map<String, String> encryptionContext() {
     return Map.of(
         "palisade:pubkey", publicKey.toHex(),

@@ -31,6 +31,13 @@ public final class SealedKeyException extends Exception {
     this.publicKey = publicKey;
   }
 
+  /** For a key not named by a BLS public key (a secp256k1 key: the message names its address). */
+  public SealedKeyException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.publicKey = null;
+  }
+
   public SealedKeyException(Kind kind, BlsPublicKey publicKey, String message) {
     this(kind, publicKey, message, null);
   }

@@ -66,6 +66,11 @@ public final class SealedKeyStore {
     return dialect;
   }
 
+  /** For {@link SealedEvmKeyStore}, whose table the same migrations create. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   private void migrate() {
     try {
       Migrations.run(dataSource, dialect, MIGRATIONS);

@@ -41,7 +41,7 @@ class KekRotationTest {
     }
 
     @Override
-    public byte[] wrap(SecretBytes dataKey, KeyBinding binding) throws KekException {
+    public byte[] wrap(SecretBytes dataKey, dev.palisade.vault.seal.DataKeyBinding binding) throws KekException {
       if (wraps.incrementAndGet() > limit) {
         throw new KekException(KekException.Kind.UNAVAILABLE, "simulated outage");
       }
@@ -49,7 +49,7 @@ class KekRotationTest {
     }
 
     @Override
-    public SecretBytes unwrap(byte[] wrapped, KeyBinding binding) throws KekException {
+    public SecretBytes unwrap(byte[] wrapped, dev.palisade.vault.seal.DataKeyBinding binding) throws KekException {
       return delegate.unwrap(wrapped, binding);
     }
 
