@@ -174,7 +174,7 @@ abstract class SealedKeyStoreContract {
       while (rows.next()) {
         versions.add(rows.getString(1));
       }
-      assertEquals(List.of("0", "1"), versions);
+      assertEquals(List.of("0", "1", "2"), versions); // baseline, BLS keys, EVM keys
     }
     try (Connection connection = database.getConnection();
         Statement statement = connection.createStatement();
