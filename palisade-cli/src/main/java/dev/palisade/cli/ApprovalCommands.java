@@ -133,10 +133,10 @@ final class ApprovalCommands implements Runnable {
     @Option(names = "--as", required = true, description = "the approver identity (scope approve)")
     String approver;
 
-    @Option(names = "--key", required = true)
+    @Option(names = "--key", required = true, description = "The BLS public key (0x…) the pre-approval is for")
     String key;
 
-    @Option(names = "--type", defaultValue = "VOLUNTARY_EXIT", description = "Default: ${DEFAULT-VALUE}")
+    @Option(names = "--type", defaultValue = "VOLUNTARY_EXIT", description = "The Web3Signer signing type pre-approved. Default: ${DEFAULT-VALUE}")
     String type;
 
     @Option(names = "--until", required = true, description = "ISO-8601 time, at most 90 days ahead")
