@@ -54,7 +54,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +79,6 @@ public final class PalisadeNode implements AutoCloseable {
   /** Null when keys live in a separate vault process. */
   private final InProcessVault inProcessVault;
   private final Vault vault;
-  private final AtomicBoolean keysLoaded = new AtomicBoolean(false);
   private final Database database;
   private final SlashingProtection slashing;
   /** PostgreSQL only: failover durability for /healthcheck and the log. */
@@ -88,7 +86,7 @@ public final class PalisadeNode implements AutoCloseable {
   private final AccessControl access;
   private final KeyRegistry registry;
   private final NodeConfig config;
-  private volatile KeyLoadStatus keyLoadStatus = new KeyLoadStatus(0, false);
+  private final KeyReadiness readiness;
   private final OperatorKeks keks;
   private final AuditLog auditLog;
   private final AuditWriter auditWriter;
@@ -105,6 +103,7 @@ public final class PalisadeNode implements AutoCloseable {
       this.inProcessVault = new InProcessVault();
       this.vault = inProcessVault;
     }
+    this.readiness = new KeyReadiness(vault);
     this.watchdog = WorkerWatchdog.start(exit); // before the stores: covers every worker they start
     try {
       // One database for slashing history, identities, audit and sealed keys; refuses one that is
@@ -147,10 +146,10 @@ public final class PalisadeNode implements AutoCloseable {
               vault,
               access.authorizer(),
               signingPolicies(),
-              keysLoaded::get,
+              readiness::loaded,
               // auditing first: it may veto (503)
               SigningListener.all(auditing, metrics, RefusalLog.standard()));
-      metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), () -> loadedKeyCount());
+      metrics.bindKeys(AccessControl.DEFAULT_OPERATOR.value(), readiness::loadedKeyCount);
       metrics.bindVaultHealth(this::vaultUp);
       if (slashing != null) {
         metrics.bindSlashingStore(slashing);
@@ -161,7 +160,7 @@ public final class PalisadeNode implements AutoCloseable {
               new PalisadeServer.Services(
                   signing,
                   access,
-                  this::readyKeys,
+                  readiness::readyKeys,
                   healthChecks(),
                   metrics,
                   (source, reason) -> {
@@ -200,17 +199,6 @@ public final class PalisadeNode implements AutoCloseable {
     return List.of(gate, new SlashingPolicy(slashing, metrics.slashingCheckTimer()), new NodeWatermarkPolicy());
   }
 
-  /**
-   * The keys to list: refused (503) until loading finished, so a client that fetches the list once
-   * at start never sees an empty or partial one.
-   */
-  private Collection<BlsPublicKey> readyKeys() {
-    if (!keysLoaded.get()) {
-      throw new SigningException.Unavailable("keys are still loading; try again shortly");
-    }
-    return vault.publicKeys();
-  }
-
   /** Policies, shared counters and approvals on the node's database; approval steps are audited before they return. */
   private PolicyEngine openPolicies(Database database) {
     PolicyStore store = PolicyStore.open(database.dataSource(), database.dialect(), RuleRegistry.builtIn());
@@ -228,15 +216,6 @@ public final class PalisadeNode implements AutoCloseable {
   /** The policy engine: documents, counters and approvals (tests and the CLI's dry run). */
   public PolicyEngine policies() {
     return policyEngine;
-  }
-
-  /** A remote vault answers LIST_KEYS over the socket; a failure counts as none. */
-  private int loadedKeyCount() {
-    try {
-      return vault.publicKeys().size();
-    } catch (RuntimeException e) {
-      return 0;
-    }
   }
 
   private boolean vaultUp() {
@@ -258,16 +237,7 @@ public final class PalisadeNode implements AutoCloseable {
     if (inProcessVault == null) {
       checks.add(() -> vaultUp() ? HealthCheck.Result.up("vault", Map.of()) : HealthCheck.Result.down("vault", Map.of()));
     }
-    checks.add(
-        () -> {
-          KeyLoadStatus status = keyLoadStatus;
-          Map<String, Object> data = Map.of(
-              "keys-loaded", loadedKeyCount(), "keys-failed", status.failed(),
-              "failures-tolerated", status.tolerated());
-          return keysLoaded.get() && (status.failed() == 0 || status.tolerated())
-              ? HealthCheck.Result.up("keys-check", data)
-              : HealthCheck.Result.down("keys-check", data);
-        });
+    checks.add(readiness.check());
     if (slashing != null) {
       checks.add(
           () -> {
@@ -323,7 +293,7 @@ public final class PalisadeNode implements AutoCloseable {
       }
       List<LoadSummary.Failure> failures = new ArrayList<>();
       summaries.forEach(summary -> failures.addAll(summary.failures()));
-      keyLoadStatus = new KeyLoadStatus(keyLoadStatus.failed() + failures.size(), keyLoadStatus.tolerated());
+      readiness.failed(failures.size());
       return Optional.of(new LoadSummary(
           summaries.stream().mapToInt(LoadSummary::loaded).sum(),
           summaries.stream().mapToInt(LoadSummary::alreadyHeld).sum(),
@@ -350,13 +320,9 @@ public final class PalisadeNode implements AutoCloseable {
    */
   public int addKeys(Collection<BlsSecretKey> keys, int failedKeystores, boolean tolerateFailures) {
     int added = registry.loadReadOnly(keys, AccessControl.DEFAULT_OPERATOR);
-    keyLoadStatus = new KeyLoadStatus(keyLoadStatus.failed() + failedKeystores, tolerateFailures);
-    keysLoaded.set(true);
+    readiness.markLoaded(failedKeystores, tolerateFailures);
     return added;
   }
-
-  /** Keys that did not load (keystores and sealed keys), and whether the operator accepts that. */
-  private record KeyLoadStatus(int failed, boolean tolerated) {}
 
   /** The audit row of a key lifecycle event, written before the API answers. */
   private void recordLifecycle(Actor actor, BlsPublicKey key, String event, String detail) {
@@ -384,7 +350,7 @@ public final class PalisadeNode implements AutoCloseable {
    */
   public int adoptVaultKeys() {
     int held = registry.adoptVaultKeys(AccessControl.DEFAULT_OPERATOR);
-    keysLoaded.set(true);
+    readiness.markLoaded(0, false);
     return held;
   }
 
