@@ -93,7 +93,7 @@ class OperabilityHttpTest {
     Identity caller = new Identity(IdentityId.of("vc"), OperatorId.of("default"), new Credential.BearerToken(),
         Scopes.parse("validate"), Optional.empty(), Instant.now(), Optional.empty());
     SigningEvent refused = new SigningEvent(caller, Optional.of(BlsPublicKey.fromHex(SigningApiTest.PUBKEY)),
-        Optional.empty(), Optional.of("double_vote"), "conflict", 0, false);
+        Optional.empty(), Optional.of("double_vote"), "conflict", 0);
     String log = capturingStderr(() -> {
       for (int i = 0; i < 10; i++) {
         refusals.completed(refused);

@@ -3,7 +3,7 @@ package dev.palisade.slashing;
 import dev.palisade.eth2.Bytes32;
 
 /** One pending check-and-record for a registered validator (by database id). */
-sealed interface Check permits Check.BlockCheck, Check.AttestationCheck, Check.PreDecided {
+sealed interface Check permits Check.BlockCheck, Check.AttestationCheck {
   long validatorId();
 
   record BlockCheck(long validatorId, long slot, Bytes32 signingRoot) implements Check {}
@@ -15,17 +15,6 @@ sealed interface Check permits Check.BlockCheck, Check.AttestationCheck, Check.P
       if (Long.compareUnsigned(sourceEpoch, targetEpoch) > 0) {
         throw new IllegalArgumentException("source epoch after target epoch");
       }
-    }
-  }
-
-  /**
-   * A refusal decided without the database (e.g. source after target), sent through the writer
-   * only so that the {@link TransactionHook} sees it; the stores return it unchanged.
-   */
-  record PreDecided(Verdict verdict) implements Check {
-    @Override
-    public long validatorId() {
-      return Long.MIN_VALUE; // touches no validator row; sorts first
     }
   }
 }

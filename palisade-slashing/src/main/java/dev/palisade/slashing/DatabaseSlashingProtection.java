@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
  * caller's future. Under load many signatures share one fsync; alone, a request pays one commit.
  * Every other write (import, registration, enable/disable, pruning) also runs on a writer thread,
  * between batches, which is what SQLite's single connection needs.
- *
- * <p>A {@link TransactionHook} from the options runs inside each batch's transaction, after the
- * checks and before the commit; see its contract.
  */
 final class DatabaseSlashingProtection implements SlashingProtection {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseSlashingProtection.class);
@@ -65,24 +62,8 @@ final class DatabaseSlashingProtection implements SlashingProtection {
 
   private sealed interface Task permits CheckTask, WorkTask {}
 
-  private record CheckTask(
-      Check check, Subject subject, CompletableFuture<Verdict> result, long deadline)
+  private record CheckTask(Check check, CompletableFuture<Verdict> result, long deadline)
       implements Task {}
-
-  /** What a check is about, for the {@link TransactionHook}. */
-  private record Subject(
-      BlsPublicKey key,
-      Object attachment,
-      TransactionHook.Kind kind,
-      Long slot,
-      Long sourceEpoch,
-      Long targetEpoch,
-      Bytes32 signingRoot) {
-    TransactionHook.Decided decided(Verdict verdict) {
-      return new TransactionHook.Decided(
-          key, attachment, kind, slot, sourceEpoch, targetEpoch, signingRoot, verdict);
-    }
-  }
 
   private record WorkTask<T>(JdbcStore.SqlWork<T> work, CompletableFuture<T> result)
       implements Task {}
@@ -120,79 +101,38 @@ final class DatabaseSlashingProtection implements SlashingProtection {
 
   @Override
   public Verdict checkAndRecordBlock(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long slot,
-      Bytes32 signingRoot,
-      Object attachment) {
-    return await(checkAndRecordBlockAsync(key, genesisValidatorsRoot, slot, signingRoot, attachment));
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
+    return await(checkAndRecordBlockAsync(key, genesisValidatorsRoot, slot, signingRoot));
   }
 
   @Override
   public Verdict checkAndRecordAttestation(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot,
-      Object attachment) {
-    return await(
-        checkAndRecordAttestationAsync(
-            key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot, attachment));
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long sourceEpoch, long targetEpoch, Bytes32 signingRoot) {
+    return await(checkAndRecordAttestationAsync(key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot));
   }
 
   @Override
   public CompletableFuture<Verdict> checkAndRecordBlockAsync(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long slot,
-      Bytes32 signingRoot,
-      Object attachment) {
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(signingRoot);
-    long deadline = deadline();
-    Subject subject =
-        new Subject(key, attachment, TransactionHook.Kind.BLOCK, slot, null, null, signingRoot);
-    return check(
-        subject, genesisValidatorsRoot, deadline, id -> new BlockCheck(id, slot, signingRoot));
+    return check(key, genesisValidatorsRoot, deadline(), id -> new BlockCheck(id, slot, signingRoot));
   }
 
   @Override
   public CompletableFuture<Verdict> checkAndRecordAttestationAsync(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot,
-      Object attachment) {
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long sourceEpoch, long targetEpoch, Bytes32 signingRoot) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(signingRoot);
-    Subject subject =
-        new Subject(
-            key,
-            attachment,
-            TransactionHook.Kind.ATTESTATION,
-            null,
-            sourceEpoch,
-            targetEpoch,
-            signingRoot);
-    long deadline = deadline();
     if (Long.compareUnsigned(sourceEpoch, targetEpoch) > 0) {
-      Verdict refused = SlashingRules.sourceExceedsTarget(sourceEpoch, targetEpoch);
-      if (options.transactionHook() == null) {
-        return CompletableFuture.completedFuture(refused);
-      }
-      return viaWriter(new Check.PreDecided(refused), subject, deadline); // so the hook sees it
+      return CompletableFuture.completedFuture(SlashingRules.sourceExceedsTarget(sourceEpoch, targetEpoch));
     }
     return check(
-        subject,
-        genesisValidatorsRoot,
-        deadline,
-        id -> new AttestationCheck(id, sourceEpoch, targetEpoch, signingRoot));
+        key, genesisValidatorsRoot, deadline(), id -> new AttestationCheck(id, sourceEpoch, targetEpoch, signingRoot));
   }
 
   private CompletableFuture<Verdict> check(
-      Subject subject,
+      BlsPublicKey key,
       Bytes32 genesisValidatorsRoot,
       long deadline,
       java.util.function.LongFunction<Check> checkForId) {
@@ -203,25 +143,16 @@ final class DatabaseSlashingProtection implements SlashingProtection {
                 pinned -> {
                   if (!pinned.equals(genesisValidatorsRoot)) {
                     LOG.warn("refused a request for another network: genesis validators root {}", genesisValidatorsRoot);
-                    Verdict refused = SlashingRules.genesisRootMismatch(pinned, genesisValidatorsRoot);
-                    if (options.transactionHook() == null) {
-                      return CompletableFuture.completedFuture(refused);
-                    }
-                    return enqueueCheck(new Check.PreDecided(refused), subject, deadline);
+                    return CompletableFuture.completedFuture(SlashingRules.genesisRootMismatch(pinned, genesisValidatorsRoot));
                   }
-                  return validatorIdFuture(subject.key())
-                      .thenCompose(id -> enqueueCheck(checkForId.apply(id), subject, deadline));
+                  return validatorIdFuture(key).thenCompose(id -> enqueueCheck(checkForId.apply(id), deadline));
                 });
     return withTimeout(result, deadline);
   }
 
-  private CompletableFuture<Verdict> viaWriter(Check check, Subject subject, long deadline) {
-    return withTimeout(enqueueCheck(check, subject, deadline), deadline);
-  }
-
-  private CompletableFuture<Verdict> enqueueCheck(Check check, Subject subject, long deadline) {
+  private CompletableFuture<Verdict> enqueueCheck(Check check, long deadline) {
     CompletableFuture<Verdict> f = new CompletableFuture<>();
-    enqueue(new CheckTask(check, subject, f, deadline));
+    enqueue(new CheckTask(check, f, deadline));
     return f;
   }
 
@@ -602,13 +533,11 @@ final class DatabaseSlashingProtection implements SlashingProtection {
     }
     if (live.isEmpty()) return;
     List<Check> checks = live.stream().map(CheckTask::check).toList();
-    TransactionHook hook = options.transactionHook();
-    JdbcStore.BeforeCommit beforeCommit = hook == null ? null : (tx, verdicts) -> runHook(hook, tx, live, verdicts);
     for (int attempt = 1; ; attempt++) {
       Connection c = null;
       try {
         c = store.acquireWriter();
-        List<Verdict> verdicts = store.checkAndRecord(c, checks, beforeCommit);
+        List<Verdict> verdicts = store.checkAndRecord(c, checks);
         store.releaseWriter(c, false);
         lastWriteFailure = null;
         store.counters.checks.addAndGet(checks.size());
@@ -620,11 +549,7 @@ final class DatabaseSlashingProtection implements SlashingProtection {
         return;
       } catch (SQLException | RuntimeException e) {
         if (c != null) store.releaseWriter(c, true);
-        boolean retryable =
-            e instanceof SQLException sql
-                && store.isRetryable(sql)
-                // A retry after a COMMIT that may have landed could commit the hook's rows twice.
-                && !(hook != null && JdbcStore.commitInDoubt(sql));
+        boolean retryable = e instanceof SQLException sql && store.isRetryable(sql);
         if (retryable && attempt < MAX_ATTEMPTS && System.nanoTime() - live.get(0).deadline() < 0) {
           // Safe to run again even if the failed COMMIT did land: a re-run of a recorded request
           // is an identical re-sign.
@@ -640,23 +565,6 @@ final class DatabaseSlashingProtection implements SlashingProtection {
         live.forEach(t -> t.result().completeExceptionally(failure));
         return;
       }
-    }
-  }
-
-  /** Calls the hook for one attempt of a batch; anything it throws rolls the batch back. */
-  private void runHook(
-      TransactionHook hook, Connection tx, List<CheckTask> live, List<Verdict> verdicts)
-      throws SQLException {
-    List<TransactionHook.Decided> decided = new ArrayList<>(live.size());
-    for (int i = 0; i < live.size(); i++) {
-      decided.add(live.get(i).subject().decided(verdicts.get(i)));
-    }
-    try {
-      hook.beforeCommit(HookConnection.wrap(tx, store.counters), List.copyOf(decided));
-    } catch (SQLException | RuntimeException e) {
-      throw e;
-    } catch (Throwable t) { // an Error must still roll the batch back and fail its callers
-      throw new IllegalStateException("transaction hook failed: " + t, t);
     }
   }
 

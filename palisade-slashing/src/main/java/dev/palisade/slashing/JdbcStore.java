@@ -81,28 +81,8 @@ abstract class JdbcStore implements AutoCloseable {
 
   abstract void rollback(Connection c);
 
-  /**
-   * Evaluates and records the checks in order, in one transaction, committed on return. If {@code
-   * beforeCommit} is not null it runs inside that transaction after every check, just before the
-   * commit, with the verdicts in the order of {@code checks}; if it throws, the transaction rolls
-   * back and the exception propagates.
-   */
-  abstract List<Verdict> checkAndRecord(Connection c, List<Check> checks, BeforeCommit beforeCommit)
-      throws SQLException;
-
-  /** The writer's callback into a batch's transaction (the {@link TransactionHook} adapter). */
-  @FunctionalInterface
-  interface BeforeCommit {
-    void run(Connection c, List<Verdict> verdicts) throws SQLException;
-  }
-
-  /**
-   * The COMMIT failed in a way that leaves its outcome unknown (SQLSTATE 08007, raised by the
-   * stores when the connection breaks during COMMIT).
-   */
-  static boolean commitInDoubt(SQLException e) {
-    return "08007".equals(e.getSQLState());
-  }
+  /** Evaluates and records the checks in order, in one transaction, committed on return. */
+  abstract List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException;
 
   /** Serialization failures, deadlocks, busy database: run the whole transaction again. */
   abstract boolean isRetryable(SQLException e);
@@ -293,9 +273,6 @@ abstract class JdbcStore implements AutoCloseable {
 
   /** Evaluates one check with plain statements inside an open transaction. */
   Verdict evaluateAndRecord(Connection c, Check check) throws SQLException {
-    if (check instanceof Check.PreDecided p) {
-      return p.verdict();
-    }
     ValidatorState state = readState(c, check.validatorId(), false);
     if (check instanceof BlockCheck b) {
       Verdict v = SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), false);

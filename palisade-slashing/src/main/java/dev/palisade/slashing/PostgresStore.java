@@ -25,9 +25,7 @@ import org.slf4j.LoggerFactory;
  * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
  * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
  * locks. A single check runs in autocommit (one round trip including the commit); a batch of N
- * runs as N statements and one COMMIT. With a {@link TransactionHook} every batch, a lone check
- * included, runs in a transaction: N statements, the hook's statements, one COMMIT (a lone
- * request pays one round trip more than without a hook, for the COMMIT).
+ * runs as N statements and one COMMIT.
  */
 final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
@@ -171,13 +169,10 @@ final class PostgresStore extends JdbcStore {
   }
 
   @Override
-  List<Verdict> checkAndRecord(Connection c, List<Check> checks, BeforeCommit beforeCommit)
-      throws SQLException {
+  List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException {
     Verdict[] verdicts = new Verdict[checks.size()];
-    if (checks.size() == 1 && beforeCommit == null && !(checks.get(0) instanceof Check.PreDecided)) {
+    if (checks.size() == 1) {
       // Autocommit: the statement is its own transaction, one round trip including the commit.
-      // Not with a transaction hook: its statements must commit with this one, so a lone request
-      // then costs the statement, the hook's statements and a COMMIT.
       c.clearWarnings();
       verdicts[0] = evaluate(c, checks.get(0));
       counters.commits.incrementAndGet();
@@ -195,9 +190,6 @@ final class PostgresStore extends JdbcStore {
       int resign = Arrays.asList(verdicts).indexOf(Verdict.Allowed.IDENTICAL_RESIGN);
       if (resign >= 0) {
         replicationBarrier(c, checks.get(resign).validatorId());
-      }
-      if (beforeCommit != null) {
-        beforeCommit.run(c, Arrays.asList(verdicts));
       }
       commit(c);
     } catch (SQLException | RuntimeException e) {
@@ -239,9 +231,6 @@ final class PostgresStore extends JdbcStore {
   }
 
   private Verdict evaluate(Connection c, Check check) throws SQLException {
-    if (check instanceof Check.PreDecided p) {
-      return p.verdict();
-    }
     for (int attempt = 0; ; attempt++) {
       Outcome outcome =
           check instanceof BlockCheck b ? runBlock(c, b) : runAttestation(c, (AttestationCheck) check);

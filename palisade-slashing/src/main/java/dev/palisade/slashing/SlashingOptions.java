@@ -15,8 +15,6 @@ import java.util.Objects;
  * @param maxBatchSize most checks evaluated in one transaction
  * @param retention how much history {@link SlashingProtection#prune()} keeps; null keeps everything
  * @param pruneInterval run {@code prune()} in the background at this interval; null disables it
- * @param transactionHook called inside every check batch's transaction before its commit (see
- *     {@link TransactionHook}); null for none
  */
 public record SlashingOptions(
     Duration requestTimeout,
@@ -26,8 +24,7 @@ public record SlashingOptions(
     int writerThreads,
     int maxBatchSize,
     Retention retention,
-    Duration pruneInterval,
-    TransactionHook transactionHook) {
+    Duration pruneInterval) {
 
   /**
    * Keep blocks with slot greater than or equal to (highest slot - slots) and attestations with
@@ -48,19 +45,6 @@ public record SlashingOptions(
     }
   }
 
-  /** Without a transaction hook. */
-  public SlashingOptions(
-      Duration requestTimeout,
-      Duration connectionTimeout,
-      Duration statementTimeout,
-      int poolSize,
-      int writerThreads,
-      int maxBatchSize,
-      Retention retention,
-      Duration pruneInterval) {
-    this(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, null);
-  }
-
   public static SlashingOptions defaults() {
     return new SlashingOptions(
         Duration.ofSeconds(3),
@@ -74,38 +58,31 @@ public record SlashingOptions(
   }
 
   public SlashingOptions withRequestTimeout(Duration d) {
-    return new SlashingOptions(d, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
+    return new SlashingOptions(d, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
   }
 
   public SlashingOptions withConnectionTimeout(Duration d) {
-    return new SlashingOptions(requestTimeout, d, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
+    return new SlashingOptions(requestTimeout, d, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
   }
 
   public SlashingOptions withStatementTimeout(Duration d) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, d, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
+    return new SlashingOptions(requestTimeout, connectionTimeout, d, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
   }
 
   public SlashingOptions withPool(int poolSize, int writerThreads) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, transactionHook);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval);
   }
 
   public SlashingOptions withMaxBatchSize(int n) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, n, retention, pruneInterval, transactionHook);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, n, retention, pruneInterval);
   }
 
   public SlashingOptions withRetention(Retention r) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, r, pruneInterval, transactionHook);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, r, pruneInterval);
   }
 
   public SlashingOptions withPruneInterval(Duration d) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, d, transactionHook);
+    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, d);
   }
 
-  /**
-   * Runs {@code hook} inside each check batch's transaction, before its commit; null removes it.
-   * With a hook, a lone PostgreSQL request costs one more round trip (see {@link TransactionHook}).
-   */
-  public SlashingOptions withTransactionHook(TransactionHook hook) {
-    return new SlashingOptions(requestTimeout, connectionTimeout, statementTimeout, poolSize, writerThreads, maxBatchSize, retention, pruneInterval, hook);
-  }
 }

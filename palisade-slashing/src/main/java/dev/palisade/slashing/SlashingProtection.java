@@ -20,81 +20,22 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Validators are registered lazily on their first request (one extra round trip, once per key
  * and process); {@link #registerValidators} registers a whole key set up front in bulk.
- *
- * <p>A {@link TransactionHook} set in {@link SlashingOptions#withTransactionHook} sees every
- * verdict these methods return (refusals decided in Java included), inside the transaction that
- * records it; requests that end in an exception instead of a verdict never reach it.
  */
 public interface SlashingProtection extends AutoCloseable {
 
   /** Blocks until the record is durable. */
-  default Verdict checkAndRecordBlock(
-      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
-    return checkAndRecordBlock(key, genesisValidatorsRoot, slot, signingRoot, null);
-  }
-
-  /**
-   * Blocks until the record is durable. {@code attachment} (null allowed) is opaque to the store:
-   * it is handed, with the verdict, to the {@link TransactionHook} inside the transaction that
-   * records this check (e.g. the identity to write in an audit row).
-   */
-  Verdict checkAndRecordBlock(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long slot,
-      Bytes32 signingRoot,
-      Object attachment);
+  Verdict checkAndRecordBlock(BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot);
 
   /** Blocks until the record is durable. Epochs are unsigned 64-bit values. */
-  default Verdict checkAndRecordAttestation(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot) {
-    return checkAndRecordAttestation(
-        key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot, null);
-  }
-
-  /** As {@link #checkAndRecordAttestation(BlsPublicKey, Bytes32, long, long, Bytes32)}, with an attachment for the {@link TransactionHook}. */
   Verdict checkAndRecordAttestation(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot,
-      Object attachment);
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long sourceEpoch, long targetEpoch, Bytes32 signingRoot);
 
   /** Asynchronous form: completes after the commit, or exceptionally with {@link SlashingStoreUnavailableException}. */
-  default CompletableFuture<Verdict> checkAndRecordBlockAsync(
-      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot) {
-    return checkAndRecordBlockAsync(key, genesisValidatorsRoot, slot, signingRoot, null);
-  }
-
   CompletableFuture<Verdict> checkAndRecordBlockAsync(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long slot,
-      Bytes32 signingRoot,
-      Object attachment);
-
-  default CompletableFuture<Verdict> checkAndRecordAttestationAsync(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot) {
-    return checkAndRecordAttestationAsync(
-        key, genesisValidatorsRoot, sourceEpoch, targetEpoch, signingRoot, null);
-  }
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long slot, Bytes32 signingRoot);
 
   CompletableFuture<Verdict> checkAndRecordAttestationAsync(
-      BlsPublicKey key,
-      Bytes32 genesisValidatorsRoot,
-      long sourceEpoch,
-      long targetEpoch,
-      Bytes32 signingRoot,
-      Object attachment);
+      BlsPublicKey key, Bytes32 genesisValidatorsRoot, long sourceEpoch, long targetEpoch, Bytes32 signingRoot);
 
   /** Idempotent bulk registration, e.g. of every loaded key at startup. */
   void registerValidators(Collection<BlsPublicKey> keys);

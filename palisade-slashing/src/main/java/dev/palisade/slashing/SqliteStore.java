@@ -107,16 +107,12 @@ final class SqliteStore extends JdbcStore {
 
   /** Read, decide with {@link SlashingRules}, write: in-process calls under the write lock. */
   @Override
-  List<Verdict> checkAndRecord(Connection c, List<Check> checks, BeforeCommit beforeCommit)
-      throws SQLException {
+  List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException {
     Verdict[] verdicts = new Verdict[checks.size()];
     begin(c);
     try {
       for (int i : evaluationOrder(checks)) {
         verdicts[i] = evaluateAndRecord(c, checks.get(i));
-      }
-      if (beforeCommit != null) {
-        beforeCommit.run(c, Arrays.asList(verdicts)); // BEGIN IMMEDIATE: holds the write lock
       }
       commit(c);
     } catch (SQLException | RuntimeException e) {

@@ -29,9 +29,6 @@ public final class AuditingListener implements SigningListener {
   /** @throws dev.palisade.server.signing.SigningException.Unavailable when a durable row cannot be written */
   @Override
   public void completed(SigningEvent event) {
-    if (event.auditedByStore()) {
-      return;
-    }
     Long slot = null;
     Long epoch = null;
     if (event.request().isPresent()) {

@@ -12,7 +12,6 @@ import java.util.Optional;
  * @param key the key asked for, when the identifier parsed
  * @param request the decoded message, when it decoded
  * @param refusal empty when a signature was produced; otherwise a stable reason name
- * @param auditedByStore the slashing store already wrote the audit row in its own transaction
  */
 public record SigningEvent(
     Identity caller,
@@ -20,8 +19,7 @@ public record SigningEvent(
     Optional<SigningRequest> request,
     Optional<String> refusal,
     String message,
-    long elapsedNanos,
-    boolean auditedByStore) {
+    long elapsedNanos) {
 
   public String typeName() {
     return request.map(r -> r.type().name()).orElse("unknown");

@@ -108,8 +108,7 @@ public final class SigningService {
         Optional.ofNullable(request),
         Optional.ofNullable(refusal),
         message,
-        System.nanoTime() - started,
-        false);
+        System.nanoTime() - started);
   }
 
   /** Scope first, then visibility: a 403 says nothing about which keys exist. */
