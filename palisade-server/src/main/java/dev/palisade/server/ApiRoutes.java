@@ -8,7 +8,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.crypto.BlsSignature;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.http.ErrorResponses;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
         ctx,
         () -> {
           if (!services.access().authorizer().canListKeys(caller)) {
-            throw new SigningException.Forbidden("missing scope keys:read (or any signing scope)");
+            throw new ApiException.Forbidden("missing scope keys:read (or any signing scope)");
           }
           ArrayNode array = JSON.createArrayNode();
           services.access().authorizer().visibleKeys(caller, services.loadedKeys().get()).stream()

@@ -2,7 +2,7 @@ package dev.palisade.server;
 
 import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.server.access.AccessControl;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.util.Map;
 
 /**
@@ -23,9 +23,9 @@ final class IdentityFreshnessCheck implements HealthCheck {
     try {
       access.authenticate(PresentedCredentials.of(null, null, null));
       return Result.up(ID, Map.of());
-    } catch (SigningException.Unauthenticated expected) {
+    } catch (ApiException.Unauthenticated expected) {
       return Result.up(ID, Map.of());
-    } catch (SigningException.Unavailable e) {
+    } catch (ApiException.Unavailable e) {
       return Result.down(ID, Map.of("error", "identities not confirmed fresh; requests are refused with 503"));
     }
   }

@@ -1,7 +1,7 @@
 package dev.palisade.server;
 
 import dev.palisade.eth2.BlsPublicKey;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import dev.palisade.vault.Vault;
 import java.util.Collection;
 import java.util.Map;
@@ -40,7 +40,7 @@ final class KeyReadiness {
   /** The keys to list, or 503 while they are still loading. */
   Collection<BlsPublicKey> readyKeys() {
     if (!loaded) {
-      throw new SigningException.Unavailable("keys are still loading; try again shortly");
+      throw new ApiException.Unavailable("keys are still loading; try again shortly");
     }
     return vault.publicKeys();
   }

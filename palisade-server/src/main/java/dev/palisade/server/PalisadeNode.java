@@ -18,7 +18,7 @@ import dev.palisade.server.keys.OperatorKeks;
 import dev.palisade.server.logging.RefusalLog;
 import dev.palisade.vault.keys.LoadSummary;
 import java.time.Instant;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import dev.palisade.server.audit.AuditingListener;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningListener;
@@ -364,7 +364,7 @@ public final class PalisadeNode implements AutoCloseable {
    */
   public synchronized KeyRegistry.ReloadSummary reload() {
     if (inProcessVault == null) {
-      throw new SigningException.Unavailable("keys are held by the vault process: reload it there");
+      throw new ApiException.Unavailable("keys are held by the vault process: reload it there");
     }
     try {
       Optional<Collection<BlsSecretKey>> fromDisk = Optional.empty();
@@ -378,10 +378,10 @@ public final class PalisadeNode implements AutoCloseable {
       KeyRegistry.ReloadSummary summary = registry.reload(fromDisk, AccessControl.DEFAULT_OPERATOR);
       return new KeyRegistry.ReloadSummary(summary.added(), summary.removed(), summary.failed() + failedFiles);
     } catch (IOException e) {
-      throw new SigningException.Unavailable("cannot read --keystores-path: " + e.getMessage());
+      throw new ApiException.Unavailable("cannot read --keystores-path: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SigningException.Unavailable("reload interrupted");
+      throw new ApiException.Unavailable("reload interrupted");
     }
   }
 

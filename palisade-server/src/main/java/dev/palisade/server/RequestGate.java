@@ -6,7 +6,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.http.ErrorResponses;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
@@ -68,11 +68,11 @@ final class RequestGate {
     String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     try {
       ctx.put(CALLER, access.authenticate(credentials(ctx, source)));
-    } catch (SigningException.Unauthenticated e) {
+    } catch (ApiException.Unauthenticated e) {
       unauthenticated.accept(source, e.auditReason());
       refuseAndClose(ctx, e);
       return;
-    } catch (SigningException.Unavailable e) {
+    } catch (ApiException.Unavailable e) {
       refuseAndClose(ctx, e);
       return;
     }

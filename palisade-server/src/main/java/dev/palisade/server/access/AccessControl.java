@@ -14,7 +14,7 @@ import dev.palisade.auth.NewIdentity;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.auth.Scopes;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
@@ -128,8 +128,8 @@ public final class AccessControl {
   }
 
   /**
-   * @throws SigningException.Unauthenticated without usable credentials
-   * @throws SigningException.Unavailable when revocations cannot be confirmed fresh
+   * @throws ApiException.Unauthenticated without usable credentials
+   * @throws ApiException.Unavailable when revocations cannot be confirmed fresh
    */
   public Identity authenticate(PresentedCredentials presented) {
     AuthResult result = authenticator.authenticate(presented);
@@ -137,8 +137,8 @@ public final class AccessControl {
       return authenticated.identity();
     }
     if (result instanceof AuthResult.Unavailable) {
-      throw new SigningException.Unavailable("identity store is unavailable; refusing requests");
+      throw new ApiException.Unavailable("identity store is unavailable; refusing requests");
     }
-    throw new SigningException.Unauthenticated(((AuthResult.Unauthenticated) result).auditReason());
+    throw new ApiException.Unauthenticated(((AuthResult.Unauthenticated) result).auditReason());
   }
 }

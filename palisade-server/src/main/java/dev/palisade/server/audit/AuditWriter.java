@@ -2,7 +2,7 @@ package dev.palisade.server.audit;
 
 import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,7 @@ public final class AuditWriter implements AutoCloseable {
    * Writes {@code entry} in its own transaction before returning. Call it before answering (and
    * before committing to an irreversible action where possible).
    *
-   * @throws SigningException.Unavailable when the row could not be written (503 to the client)
+   * @throws ApiException.Unavailable when the row could not be written (503 to the client)
    */
   public void appendDurably(AuditEntry entry) {
     try {
@@ -74,7 +74,7 @@ public final class AuditWriter implements AutoCloseable {
       written.incrementAndGet();
     } catch (RuntimeException e) {
       LOG.error("durable audit append of a {} event failed: {}", entry.signingType(), e.getMessage());
-      throw new SigningException.Unavailable("the audit log cannot be written; request not completed");
+      throw new ApiException.Unavailable("the audit log cannot be written; request not completed");
     }
   }
 

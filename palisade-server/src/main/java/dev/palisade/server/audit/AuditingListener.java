@@ -26,7 +26,7 @@ public final class AuditingListener implements SigningListener {
     this.clock = clock;
   }
 
-  /** @throws dev.palisade.server.signing.SigningException.Unavailable when a durable row cannot be written */
+  /** @throws dev.palisade.server.http.ApiException.Unavailable when a durable row cannot be written */
   @Override
   public void completed(SigningEvent event) {
     Long slot = null;

@@ -6,7 +6,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.auth.PresentedCredentials;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.server.http.ErrorResponses;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -145,7 +145,7 @@ public final class Console {
     blocking(ctx, () -> {
       try {
         return sessions.open(services.access().authenticate(credentials).id());
-      } catch (SigningException.Unauthenticated e) {
+      } catch (ApiException.Unauthenticated e) {
         services.unauthenticatedListener().accept(source, e.auditReason()); // audited like an API refusal
         return null;
       }

@@ -6,7 +6,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.server.http.AdminApi;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.PolicyAdminApi;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 
@@ -45,7 +45,7 @@ final class ConsoleActions {
       String secret = created.has("secret") ? created.get("secret").asText() : null;
       return new Console.Rendered(201, "identities",
           pages.identities(caller, frame, created.path("name").asText(), secret, null));
-    } catch (SigningException e) {
+    } catch (ApiException e) {
       return refused(caller, frame, e);
     }
   }
@@ -56,7 +56,7 @@ final class ConsoleActions {
       admin.revokeIdentity(caller, name);
       return new Console.Rendered(200, "identities",
           pages.identities(caller, frame, null, null, "Identity " + name + " revoked."));
-    } catch (SigningException e) {
+    } catch (ApiException e) {
       return refused(caller, frame, e);
     }
   }
@@ -70,13 +70,13 @@ final class ConsoleActions {
     try {
       policy.vote(caller, id, vote.equals("approve"));
       return new Console.Rendered(200, "approvals", pages.approvals(caller, frame, "Your " + vote + " is recorded."));
-    } catch (SigningException e) {
+    } catch (ApiException e) {
       return new Console.Rendered(ErrorResponses.statusOf(e), "approvals",
           pages.approvals(caller, frame, ErrorResponses.publicMessage(e)));
     }
   }
 
-  private Console.Rendered refused(Identity caller, Views.Frame frame, SigningException e) {
+  private Console.Rendered refused(Identity caller, Views.Frame frame, ApiException e) {
     return new Console.Rendered(ErrorResponses.statusOf(e), "identities",
         pages.identities(caller, frame, null, null, ErrorResponses.publicMessage(e)));
   }

@@ -5,7 +5,7 @@ import dev.palisade.auth.Identity;
 import dev.palisade.server.HealthCheck;
 import dev.palisade.server.PalisadeServer;
 import dev.palisade.server.http.ErrorResponses;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ final class ConsolePages {
     static <T> Section<T> of(Identity caller, Function<Identity, T> read, T empty) {
       try {
         return new Section<>(read.apply(caller), null);
-      } catch (SigningException e) { // 403 scope, 404 another operator's target, 503 a store away
+      } catch (ApiException e) { // 403 scope, 404 another operator's target, 503 a store away
         return new Section<>(empty, ErrorResponses.publicMessage(e));
       }
     }

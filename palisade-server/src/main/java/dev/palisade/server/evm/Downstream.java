@@ -3,7 +3,7 @@ package dev.palisade.server.evm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,7 +37,7 @@ public final class Downstream {
     answer.set("id", id);
     try {
       answer.set("result", call(method, params.isArray() ? toArray(params) : new Object[] {params}));
-    } catch (SigningException.Unavailable e) {
+    } catch (ApiException.Unavailable e) {
       answer.putObject("error").put("code", -32000).put("message", e.getMessage());
     }
     return answer;
@@ -67,14 +67,14 @@ public final class Downstream {
           .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(), HttpResponse.BodyHandlers.ofString());
       answer = EvmApi.JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new SigningException.Unavailable("downstream node unreachable (" + method + ")");
+      throw new ApiException.Unavailable("downstream node unreachable (" + method + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SigningException.Unavailable("interrupted calling the downstream node");
+      throw new ApiException.Unavailable("interrupted calling the downstream node");
     }
     if (answer == null || answer.has("error") || !answer.has("result")) {
       String message = answer == null ? "no answer" : answer.path("error").path("message").asText("no result");
-      throw new SigningException.Unavailable("downstream node refused " + method + ": "
+      throw new ApiException.Unavailable("downstream node refused " + method + ": "
           + (message.length() > 200 ? message.substring(0, 200) + "…" : message));
     }
     return answer.get("result");

@@ -17,7 +17,7 @@ import dev.palisade.evm.EvmTransaction;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.EvmKeys;
 import dev.palisade.server.signing.PolicyDecision;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import dev.palisade.vault.UnknownEvmKeyException;
 import dev.palisade.vault.Vault;
 import dev.palisade.auth.AuditDecision;
@@ -81,13 +81,13 @@ public final class EvmApi {
     try {
       decision = authorizer.authorizeEvm(caller, scope, address.lowerHex());
     } catch (AuthStoreUnavailableException e) {
-      throw new SigningException.Unavailable("auth store unavailable; refusing to sign");
+      throw new ApiException.Unavailable("auth store unavailable; refusing to sign");
     }
     if (decision instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
+      throw new ApiException.Forbidden(forbidden.message());
     }
     if (decision != AccessDecision.ALLOWED) {
-      throw new SigningException.UnknownKey(address.toString());
+      throw new ApiException.UnknownKey(address.toString());
     }
   }
 
@@ -110,7 +110,7 @@ public final class EvmApi {
     try {
       return Address.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest(field, field + ": " + e.getMessage());
+      throw new ApiException.BadRequest(field, field + ": " + e.getMessage());
     }
   }
 
@@ -122,7 +122,7 @@ public final class EvmApi {
       audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
           null, null, AuditDecision.SIGNED, "signed for " + address + describe(request)));
       return signature;
-    } catch (SigningException e) {
+    } catch (ApiException e) {
       audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
           null, null, AuditDecision.REFUSED, e.getClass().getSimpleName() + " for " + address + ": " + e.getMessage()));
       throw e;
@@ -145,16 +145,16 @@ public final class EvmApi {
       try {
         decision = policy.evaluate(caller, address, request);
       } catch (RuntimeException e) {
-        throw new SigningException.Unavailable("a signing policy failed; refusing to sign");
+        throw new ApiException.Unavailable("a signing policy failed; refusing to sign");
       }
       if (decision instanceof PolicyDecision.Deny deny) {
-        throw new SigningException.Refused(deny.rule(), deny.message());
+        throw new ApiException.Refused(deny.rule(), deny.message());
       }
     }
     try {
       return vault.signEvm(address, request);
     } catch (UnknownEvmKeyException e) {
-      throw new SigningException.UnknownKey(address.toString());
+      throw new ApiException.UnknownKey(address.toString());
     }
   }
 
@@ -162,11 +162,11 @@ public final class EvmApi {
   static EvmTransaction transaction(JsonNode tx, Address signer, String path) {
     try {
       if (tx != null && tx.hasNonNull("from") && !address(tx.get("from").asText(), path + ".from").equals(signer)) {
-        throw new SigningException.BadRequest(path + ".from", path + ".from: is not the signing account " + signer);
+        throw new ApiException.BadRequest(path + ".from", path + ".from: is not the signing account " + signer);
       }
       return dev.palisade.evm.TransactionJson.parse(tx, path);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
   }
 
@@ -195,7 +195,7 @@ public final class EvmApi {
   /** Accounts of the caller's operator that this node holds (checksummed). */
   List<Address> accounts(Identity caller) {
     if (!authorizer.canListEvmKeys(caller)) {
-      throw new SigningException.Forbidden("missing scope keys:read (or any sign:evm scope)");
+      throw new ApiException.Forbidden("missing scope keys:read (or any sign:evm scope)");
     }
     if (caller.allowedKeys().isPresent()) {
       return List.of();
@@ -215,8 +215,8 @@ public final class EvmApi {
     try {
       return work.run();
     } catch (EvmKeys.EvmKeyException e) {
-      throw e.conflict() ? new SigningException.Conflict(e.getMessage())
-          : new SigningException.BadRequest(null, e.getMessage());
+      throw e.conflict() ? new ApiException.Conflict(e.getMessage())
+          : new ApiException.BadRequest(null, e.getMessage());
     }
   }
 

@@ -14,7 +14,7 @@ import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.evm.EvmTransaction;
 import dev.palisade.evm.PersonalMessage;
 import dev.palisade.evm.TypedData;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -52,7 +52,7 @@ final class EvmRestApi {
         default -> throw new InvalidRequestException("encoding", "must be utf8 or hex");
       };
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     EvmSignature signature = api.sign(caller, address, new EvmSigningRequest.PersonalSign(message));
     ObjectNode out = EvmApi.JSON.createObjectNode();
@@ -80,7 +80,7 @@ final class EvmRestApi {
     try {
       data = EvmJson.bytes(json(body), "data", "data", -1);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     return api.sign(caller, address, new EvmSigningRequest.RawData(data)).toRsvHex();
   }
@@ -102,11 +102,11 @@ final class EvmRestApi {
     } else {
       JsonNode keystore = json.get("keystore");
       if (keystore == null || keystore.isNull()) {
-        throw new SigningException.BadRequest("keystore", "keystore: is required (or \"generate\": true)");
+        throw new ApiException.BadRequest("keystore", "keystore: is required (or \"generate\": true)");
       }
       String keystoreJson = keystore.isTextual() ? keystore.asText() : keystore.toString();
       if (!json.path("password").isTextual()) {
-        throw new SigningException.BadRequest("password", "password: must be a string");
+        throw new ApiException.BadRequest("password", "password: must be a string");
       }
       String password = json.get("password").asText();
       address = EvmApi.withKeyErrors(() -> api.keys().importKeystore(EvmApi.actor(caller), keystoreJson, password));
@@ -129,7 +129,7 @@ final class EvmRestApi {
     requireScope(caller, Scope.KEYS_WRITE);
     Address address = EvmApi.address(addressParam, "address");
     if (!api.keys().delete(EvmApi.actor(caller), address)) {
-      throw new SigningException.UnknownKey(address.toString());
+      throw new ApiException.UnknownKey(address.toString());
     }
     ObjectNode out = EvmApi.JSON.createObjectNode();
     out.put("deleted", address.toString());
@@ -138,7 +138,7 @@ final class EvmRestApi {
 
   private static void requireScope(Identity caller, Scope scope) {
     if (!caller.scopes().grants(scope)) {
-      throw new SigningException.Forbidden("missing scope " + scope.wireName());
+      throw new ApiException.Forbidden("missing scope " + scope.wireName());
     }
   }
 
@@ -148,9 +148,9 @@ final class EvmRestApi {
       JsonNode document = node != null && node.isTextual() ? EvmApi.JSON.readTree(node.asText()) : node;
       return TypedData.parse(document, path);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     } catch (IOException e) {
-      throw new SigningException.BadRequest(path, path + ": is not valid JSON");
+      throw new ApiException.BadRequest(path, path + ": is not valid JSON");
     }
   }
 
@@ -158,11 +158,11 @@ final class EvmRestApi {
     try {
       JsonNode node = EvmApi.JSON.readTree(body);
       if (node == null || !node.isObject()) {
-        throw new SigningException.BadRequest(null, "the body must be a JSON object");
+        throw new ApiException.BadRequest(null, "the body must be a JSON object");
       }
       return node;
     } catch (IOException e) {
-      throw new SigningException.BadRequest(null, "the body is not valid JSON");
+      throw new ApiException.BadRequest(null, "the body is not valid JSON");
     }
   }
 

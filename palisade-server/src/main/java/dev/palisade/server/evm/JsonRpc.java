@@ -12,7 +12,7 @@ import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.evm.EvmTransaction;
 import dev.palisade.evm.PersonalMessage;
 import dev.palisade.evm.TypedData;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,7 @@ final class JsonRpc {
     try {
       if (!SIGNING_METHODS.contains(method) && api.downstream().isPresent() && isReadOnly(method)) {
         if (!api.canUseDownstream(caller)) {
-          throw new SigningException.Forbidden("missing scope keys:read (or any sign:evm scope)");
+          throw new ApiException.Forbidden("missing scope keys:read (or any sign:evm scope)");
         }
         return api.downstream().get().forward(id, method, params);
       }
@@ -85,7 +85,7 @@ final class JsonRpc {
     return switch (method) {
       case "eth_accounts" -> rest.accounts(caller);
       case "eth_chainId" -> api.chainId().map(c -> (JsonNode) EvmApi.JSON.getNodeFactory().textNode("0x" + c.toString(16)))
-          .orElseThrow(() -> new SigningException.Unavailable("no chain id configured (--evm-chain-id)"));
+          .orElseThrow(() -> new ApiException.Unavailable("no chain id configured (--evm-chain-id)"));
       case "eth_signTransaction" -> {
         JsonNode tx = param(params, 0, "params[0]");
         Address from = EvmApi.address(tx.path("from").asText(null), "params[0].from");
@@ -101,11 +101,11 @@ final class JsonRpc {
         yield text(api.sign(caller, address, new EvmSigningRequest.TypedDataSign(data)).toRsvHex());
       }
       case "eth_sendTransaction" -> {
-        Downstream node = api.downstream().orElseThrow(() -> new SigningException.Unavailable(
+        Downstream node = api.downstream().orElseThrow(() -> new ApiException.Unavailable(
             "eth_sendTransaction needs a downstream node (--evm-downstream-url)"));
         JsonNode given = param(params, 0, "params[0]");
         if (!given.isObject()) {
-          throw new SigningException.BadRequest("params[0]", "params[0]: must be a transaction object");
+          throw new ApiException.BadRequest("params[0]", "params[0]: must be a transaction object");
         }
         Address from = EvmApi.address(given.path("from").asText(null), "params[0].from");
         api.requireSignable(caller, from, dev.palisade.auth.Scope.SIGN_EVM_TX); // before asking the node anything
@@ -125,7 +125,7 @@ final class JsonRpc {
     try {
       data = EvmJson.bytes(dataNode, "params[" + dataAt + "]", -1);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     PersonalMessage message = new PersonalMessage(data);
     return text(api.sign(caller, address, new EvmSigningRequest.PersonalSign(message)).toRsvHex());
@@ -133,7 +133,7 @@ final class JsonRpc {
 
   private static JsonNode param(JsonNode params, int index, String field) {
     if (!params.isArray() || params.size() <= index || params.get(index).isNull()) {
-      throw new SigningException.BadRequest(field, field + ": is required");
+      throw new ApiException.BadRequest(field, field + ": is required");
     }
     return params.get(index);
   }
@@ -153,13 +153,13 @@ final class JsonRpc {
     if (failure instanceof MethodNotFound) {
       return error(id, METHOD_NOT_FOUND, failure.getMessage(), null);
     }
-    if (failure instanceof SigningException.BadRequest bad) {
+    if (failure instanceof ApiException.BadRequest bad) {
       return error(id, INVALID_PARAMS, bad.getMessage(), bad.field());
     }
-    if (failure instanceof SigningException.Refused refused) {
+    if (failure instanceof ApiException.Refused refused) {
       return error(id, REFUSED, refused.getMessage(), refused.rule());
     }
-    if (failure instanceof SigningException) {
+    if (failure instanceof ApiException) {
       return error(id, REFUSED, failure.getMessage(), null); // forbidden, unknown account, unavailable
     }
     LOG.error("unexpected failure in JSON-RPC", failure);

@@ -3,7 +3,7 @@ package dev.palisade.server.evm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.evm.Address;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import java.math.BigInteger;
 
 /**
@@ -54,7 +54,7 @@ final class TransactionFiller {
     try {
       return text.startsWith("0x") ? new BigInteger(text.substring(2), 16) : new BigInteger(text);
     } catch (NumberFormatException e) {
-      throw new SigningException.Unavailable("downstream node answered a malformed quantity");
+      throw new ApiException.Unavailable("downstream node answered a malformed quantity");
     }
   }
 }

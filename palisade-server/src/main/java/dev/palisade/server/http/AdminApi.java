@@ -24,7 +24,6 @@ import dev.palisade.auth.Scopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.keys.KeyRegistry;
-import dev.palisade.server.signing.SigningException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class AdminApi {
 
   private void requireAdmin(Identity caller) {
     if (access.authorizer().authorize(caller, Scope.ADMIN) instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
+      throw new ApiException.Forbidden(forbidden.message());
     }
   }
 
@@ -106,19 +105,19 @@ public final class AdminApi {
     JsonNode request = JsonBodies.object(body);
     String name = JsonBodies.text(request, "name", true);
     if (!isRoot(caller)) {
-      throw new SigningException.Forbidden("creating operators needs an admin identity of the root operator");
+      throw new ApiException.Forbidden("creating operators needs an admin identity of the root operator");
     }
     if (OperatorId.ROOT.value().equals(name)) {
-      throw new SigningException.BadRequest("name", "'root' is reserved; create it with the local CLI");
+      throw new ApiException.BadRequest("name", "'root' is reserved; create it with the local CLI");
     }
     try {
       Operator operator = access.store().createOperator(OperatorId.of(name));
       recordChange(caller, operator.id(), "OPERATOR_CREATE", "operator " + operator.id() + " created");
       return JSON.createObjectNode().put("name", operator.id().value());
     } catch (AuthConflictException e) {
-      throw new SigningException.Conflict(e.getMessage());
+      throw new ApiException.Conflict(e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest("name", e.getMessage());
+      throw new ApiException.BadRequest("name", e.getMessage());
     }
   }
 
@@ -160,9 +159,9 @@ public final class AdminApi {
               Scopes.parse(JsonBodies.text(request, "scopes", true)),
               allowedKeys);
     } catch (InvalidScopeException e) {
-      throw new SigningException.BadRequest("scopes", e.getMessage());
+      throw new ApiException.BadRequest("scopes", e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest(null, e.getMessage());
+      throw new ApiException.BadRequest(null, e.getMessage());
     }
     try {
       CreatedIdentity created = access.store().createIdentity(identity);
@@ -172,16 +171,16 @@ public final class AdminApi {
       created.secret().ifPresent(secret -> answer.put("secret", secret.reveal()));
       return answer;
     } catch (AuthConflictException e) {
-      throw new SigningException.Conflict(e.getMessage());
+      throw new ApiException.Conflict(e.getMessage());
     }
   }
 
   private static void requireCanCreateIn(Identity caller, OperatorId operator) {
     if (operator.equals(OperatorId.ROOT)) {
-      throw new SigningException.Forbidden("identities of the root operator are created only with the local CLI");
+      throw new ApiException.Forbidden("identities of the root operator are created only with the local CLI");
     }
     if (!isRoot(caller) && !operator.equals(caller.operator())) {
-      throw new SigningException.Forbidden("an admin of operator " + caller.operator() + " acts only inside it");
+      throw new ApiException.Forbidden("an admin of operator " + caller.operator() + " acts only inside it");
     }
   }
 
@@ -191,13 +190,13 @@ public final class AdminApi {
     try {
       id = IdentityId.of(name);
     } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest("name", e.getMessage());
+      throw new ApiException.BadRequest("name", e.getMessage());
     }
     // another operator's identity is exactly as absent as one that never existed
     Optional<Identity> target = access.store().findIdentity(id)
         .filter(identity -> isRoot(caller) || identity.operator().equals(caller.operator()));
     if (target.isEmpty() || !access.store().revokeIdentity(id)) {
-      throw new SigningException.NotFound("no active identity named " + name);
+      throw new ApiException.NotFound("no active identity named " + name);
     }
     recordChange(caller, target.get().operator(), "IDENTITY_REVOKE", "identity " + id + " revoked");
     return JSON.createObjectNode().put("name", name).put("status", "revoked");
@@ -260,7 +259,7 @@ public final class AdminApi {
       try {
         parsed.add(BlsPublicKey.fromHex(key));
       } catch (IllegalArgumentException e) {
-        throw new SigningException.BadRequest("keys", "not a BLS public key: " + e.getMessage());
+        throw new ApiException.BadRequest("keys", "not a BLS public key: " + e.getMessage());
       }
     }
     return parsed;

@@ -2,7 +2,6 @@ package dev.palisade.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.palisade.server.signing.SigningException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -20,19 +19,19 @@ public final class ErrorResponses {
 
   /** The HTTP status of a failure: the one place where errors become statuses (API and console). */
   public static int statusOf(Throwable failure) {
-    if (failure instanceof SigningException.BadRequest) {
+    if (failure instanceof ApiException.BadRequest) {
       return 400;
-    } else if (failure instanceof SigningException.Unauthenticated) {
+    } else if (failure instanceof ApiException.Unauthenticated) {
       return 401;
-    } else if (failure instanceof SigningException.Forbidden) {
+    } else if (failure instanceof ApiException.Forbidden) {
       return 403;
-    } else if (failure instanceof SigningException.NotFound || failure instanceof SigningException.UnknownKey) {
+    } else if (failure instanceof ApiException.NotFound || failure instanceof ApiException.UnknownKey) {
       return 404;
-    } else if (failure instanceof SigningException.Conflict) {
+    } else if (failure instanceof ApiException.Conflict) {
       return 409;
-    } else if (failure instanceof SigningException.Refused || failure instanceof SigningException.ApprovalRequired) {
+    } else if (failure instanceof ApiException.Refused || failure instanceof ApiException.ApprovalRequired) {
       return 412;
-    } else if (failure instanceof SigningException.Unavailable
+    } else if (failure instanceof ApiException.Unavailable
         || failure instanceof java.util.concurrent.RejectedExecutionException) {
       return 503;
     }
@@ -55,14 +54,14 @@ public final class ErrorResponses {
       // A bug, not a client error: log it for the operator, tell the client nothing internal.
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
     }
-    if (failure instanceof SigningException.Unauthenticated) {
+    if (failure instanceof ApiException.Unauthenticated) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
     }
-    if (failure instanceof SigningException.BadRequest bad) {
+    if (failure instanceof ApiException.BadRequest bad) {
       write(ctx, status, bad.getMessage(), "field", bad.field());
-    } else if (failure instanceof SigningException.ApprovalRequired pending) {
+    } else if (failure instanceof ApiException.ApprovalRequired pending) {
       write(ctx, status, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
-    } else if (failure instanceof SigningException.Refused refused) {
+    } else if (failure instanceof ApiException.Refused refused) {
       write(ctx, status, refused.getMessage(), "rule", refused.rule());
     } else {
       write(ctx, status, publicMessage(failure));

@@ -2,7 +2,6 @@ package dev.palisade.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.palisade.server.signing.SigningException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +17,10 @@ final class JsonBodies {
     try {
       node = JSON.readTree(body);
     } catch (IOException e) {
-      throw new SigningException.BadRequest(null, "the body is not valid JSON");
+      throw new ApiException.BadRequest(null, "the body is not valid JSON");
     }
     if (node == null || !node.isObject()) {
-      throw new SigningException.BadRequest(null, "the body must be a JSON object");
+      throw new ApiException.BadRequest(null, "the body must be a JSON object");
     }
     return node;
   }
@@ -30,12 +29,12 @@ final class JsonBodies {
     JsonNode value = request.get(field);
     if (value == null || value.isNull()) {
       if (required) {
-        throw new SigningException.BadRequest(field, field + " is required");
+        throw new ApiException.BadRequest(field, field + " is required");
       }
       return null;
     }
     if (!value.isTextual()) {
-      throw new SigningException.BadRequest(field, field + " must be a string");
+      throw new ApiException.BadRequest(field, field + " must be a string");
     }
     return value.asText();
   }
@@ -45,16 +44,16 @@ final class JsonBodies {
     List<String> values = new ArrayList<>();
     if (value == null || value.isNull()) {
       if (required) {
-        throw new SigningException.BadRequest(field, field + " is required");
+        throw new ApiException.BadRequest(field, field + " is required");
       }
       return values;
     }
     if (!value.isArray()) {
-      throw new SigningException.BadRequest(field, field + " must be an array of strings");
+      throw new ApiException.BadRequest(field, field + " must be an array of strings");
     }
     for (JsonNode element : value) {
       if (!element.isTextual()) {
-        throw new SigningException.BadRequest(field, field + " must be an array of strings");
+        throw new ApiException.BadRequest(field, field + " must be an array of strings");
       }
       values.add(element.asText());
     }

@@ -11,7 +11,6 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.KeyRegistry;
-import dev.palisade.server.signing.SigningException;
 import dev.palisade.slashing.SlashingProtection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +44,7 @@ public final class KeymanagerApi {
 
   private void require(Identity caller, Scope scope) {
     if (access.authorizer().authorize(caller, scope) instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
+      throw new ApiException.Forbidden(forbidden.message());
     }
   }
 
@@ -70,13 +69,13 @@ public final class KeymanagerApi {
     List<String> keystores = JsonBodies.strings(request, "keystores", true);
     List<String> passwords = JsonBodies.strings(request, "passwords", true);
     if (keystores.size() != passwords.size()) {
-      throw new SigningException.BadRequest("passwords", "keystores and passwords must have the same length");
+      throw new ApiException.BadRequest("passwords", "keystores and passwords must have the same length");
     }
     JsonNode slashingNode = request.get("slashing_protection");
     byte[] interchange = null;
     if (slashingNode != null && !slashingNode.isNull()) {
       if (!slashingNode.isTextual()) {
-        throw new SigningException.BadRequest("slashing_protection", "slashing_protection must be a JSON string");
+        throw new ApiException.BadRequest("slashing_protection", "slashing_protection must be a JSON string");
       }
       interchange = slashingNode.asText().getBytes(StandardCharsets.UTF_8);
     }
@@ -100,7 +99,7 @@ public final class KeymanagerApi {
       try {
         requested.add(BlsPublicKey.fromHex(text));
       } catch (IllegalArgumentException e) {
-        throw new SigningException.BadRequest("pubkeys", "not a BLS public key: " + text);
+        throw new ApiException.BadRequest("pubkeys", "not a BLS public key: " + text);
       }
     }
     ObjectNode answer = JSON.createObjectNode();

@@ -22,7 +22,6 @@ import dev.palisade.policy.PolicyTarget;
 import dev.palisade.policy.PolicyUnavailableException;
 import dev.palisade.policy.PolicyVersion;
 import dev.palisade.server.access.AccessControl;
-import dev.palisade.server.signing.SigningException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +66,7 @@ public final class PolicyAdminApi {
     PolicyTarget target = visibleTarget(caller, scope, id);
     List<PolicyVersion> history = guarded(() -> engine.policies().history(target));
     if (history.isEmpty()) {
-      throw new SigningException.NotFound("no policy for " + target);
+      throw new ApiException.NotFound("no policy for " + target);
     }
     return describe(history.get(0));
   }
@@ -90,7 +89,7 @@ public final class PolicyAdminApi {
     require(caller, Scope.APPROVE);
     return describe(guarded(() -> engine.approvals().find(id))
         .filter(a -> caller.operator().equals(OperatorId.ROOT) || a.operator().equals(caller.operator().value()))
-        .orElseThrow(() -> new SigningException.NotFound("no approval " + id)));
+        .orElseThrow(() -> new ApiException.NotFound("no approval " + id)));
   }
 
   public ObjectNode vote(Identity caller, String id, boolean approve) {
@@ -108,19 +107,19 @@ public final class PolicyAdminApi {
       key = BlsPublicKey.fromHex(JsonBodies.text(request, "key", true));
       until = Instant.parse(JsonBodies.text(request, "valid_until", true));
     } catch (IllegalArgumentException | DateTimeParseException e) {
-      throw new SigningException.BadRequest(null, "key must be a BLS public key and valid_until an ISO-8601 time");
+      throw new ApiException.BadRequest(null, "key must be a BLS public key and valid_until an ISO-8601 time");
     }
     String type = JsonBodies.text(request, "type", true);
     if (SigningScopes.requiredFor(type).isEmpty()) {
-      throw new SigningException.BadRequest("type", "type must be a Web3Signer signing type such as VOLUNTARY_EXIT");
+      throw new ApiException.BadRequest("type", "type must be a Web3Signer signing type such as VOLUNTARY_EXIT");
     }
     JsonNode count = request.path("approvals");
     if (!count.isMissingNode() && !count.canConvertToInt()) {
-      throw new SigningException.BadRequest("approvals", "approvals must be a number");
+      throw new ApiException.BadRequest("approvals", "approvals must be a number");
     }
     // another operator's key is as absent as an unknown one
     if (!access.store().ownerOf(key).map(caller.operator()::equals).orElse(false)) {
-      throw new SigningException.NotFound("no key " + key.toHex());
+      throw new ApiException.NotFound("no key " + key.toHex());
     }
     return describe(approvalStep(() -> engine.approvals().grantAhead(caller, key, type, count.asInt(2), until)));
   }
@@ -130,16 +129,16 @@ public final class PolicyAdminApi {
       return guarded(step);
     } catch (ApprovalException e) {
       throw switch (e.kind()) {
-        case NOT_FOUND -> new SigningException.NotFound(e.getMessage());
-        case FORBIDDEN -> new SigningException.Forbidden(e.getMessage());
-        case CONFLICT -> new SigningException.Conflict(e.getMessage());
+        case NOT_FOUND -> new ApiException.NotFound(e.getMessage());
+        case FORBIDDEN -> new ApiException.Forbidden(e.getMessage());
+        case CONFLICT -> new ApiException.Conflict(e.getMessage());
       };
     }
   }
 
   private void require(Identity caller, Scope scope) {
     if (access.authorizer().authorize(caller, scope) instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
+      throw new ApiException.Forbidden(forbidden.message());
     }
   }
 
@@ -150,10 +149,10 @@ public final class PolicyAdminApi {
     try {
       target = PolicyTarget.of(scope, id);
     } catch (InvalidPolicyException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     if (!caller.operator().equals(OperatorId.ROOT) && !ownerOf(target, caller).equals(caller.operator().value())) {
-      throw new SigningException.NotFound("no " + target.scope() + " " + target.id());
+      throw new ApiException.NotFound("no " + target.scope() + " " + target.id());
     }
     return target;
   }
@@ -172,9 +171,9 @@ public final class PolicyAdminApi {
     try {
       return work.get();
     } catch (InvalidPolicyException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     } catch (PolicyUnavailableException e) {
-      throw new SigningException.Unavailable("policy database is unavailable");
+      throw new ApiException.Unavailable("policy database is unavailable");
     }
   }
 
@@ -183,7 +182,7 @@ public final class PolicyAdminApi {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(body)).toString();
     } catch (CharacterCodingException e) {
-      throw new SigningException.BadRequest(null, "the policy document must be UTF-8 text (YAML or JSON)");
+      throw new ApiException.BadRequest(null, "the policy document must be UTF-8 text (YAML or JSON)");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.palisade.server.signing;
 
+import dev.palisade.server.http.ApiException;
 import dev.palisade.policy.Decision;
 import dev.palisade.policy.PolicyEngine;
 import dev.palisade.policy.PolicyRequest;
@@ -26,7 +27,7 @@ public final class PolicyGate implements SigningPolicy {
   public PolicyDecision evaluate(SigningContext context) {
     if (context.caller() == null) {
       // a policy may name identities and operators: without the caller it cannot be judged
-      throw new SigningException.Unavailable("policy check needs the caller; refusing to sign");
+      throw new ApiException.Unavailable("policy check needs the caller; refusing to sign");
     }
     Decision decision;
     try {
@@ -34,7 +35,7 @@ public final class PolicyGate implements SigningPolicy {
           context.caller().id(), context.caller().operator(), context.source(), clock.instant()));
     } catch (PolicyUnavailableException e) {
       metrics.policyDecision("store_unavailable", "deny");
-      throw new SigningException.Unavailable("policy database is unavailable; refusing to sign");
+      throw new ApiException.Unavailable("policy database is unavailable; refusing to sign");
     }
     String version = "policy v" + decision.version();
     if (decision instanceof Decision.Deny deny) {
@@ -43,7 +44,7 @@ public final class PolicyGate implements SigningPolicy {
     }
     if (decision instanceof Decision.NeedsApproval pending) {
       metrics.policyDecision(pending.rule(), "approval");
-      throw new SigningException.ApprovalRequired(pending.approvalId(), pending.message() + " (" + version + ")");
+      throw new ApiException.ApprovalRequired(pending.approvalId(), pending.message() + " (" + version + ")");
     }
     metrics.policyDecision(decision.rule(), "allow");
     return new PolicyDecision.Allow(version);

@@ -1,5 +1,6 @@
 package dev.palisade.server.signing;
 
+import dev.palisade.server.http.ApiException;
 import dev.palisade.auth.AccessDecision;
 import dev.palisade.auth.Authorizer;
 import dev.palisade.auth.Identity;
@@ -25,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * vault's only caller on the request path, so no message reaches the vault without passing the
  * policies (check → record → sign by construction).
  *
- * <p>Listeners may throw {@link SigningException.Unavailable} to veto the answer: the auditing
+ * <p>Listeners may throw {@link ApiException.Unavailable} to veto the answer: the auditing
  * listener does so when a VOLUNTARY_EXIT or DEPOSIT (or its refusal) cannot be written durably.
  */
 public final class SigningService {
@@ -65,7 +66,7 @@ public final class SigningService {
    * Signs the Web3Signer request body with the key named by {@code identifier}, for an
    * authenticated caller.
    *
-   * @throws SigningException for every reason a signature is not produced
+   * @throws ApiException for every reason a signature is not produced
    */
   public BlsSignature sign(Identity caller, String identifier, byte[] body) {
     return sign(caller, Optional.empty(), identifier, body);
@@ -84,7 +85,7 @@ public final class SigningService {
       authorize(caller, request, key, identifier);
       requireLoaded(key, identifier);
       signature = approveAndSign(identifier, key, request, body, caller, source, notes);
-    } catch (SigningException e) {
+    } catch (ApiException e) {
       // a listener that must record this refusal durably and cannot throws Unavailable instead
       listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
       throw e;
@@ -92,7 +93,7 @@ public final class SigningService {
     try {
       listener.completed(event(caller, key, request, null,
           notes.isEmpty() ? "signed" : "signed (" + String.join(", ", notes) + ")", started));
-    } catch (SigningException.Unavailable e) {
+    } catch (ApiException.Unavailable e) {
       // High-value types are audited before the answer: without the row, the signature is withheld.
       listener.completed(event(caller, key, request, AUDIT_UNAVAILABLE, e.getMessage(), started));
       throw e;
@@ -115,12 +116,12 @@ public final class SigningService {
   private void authorize(Identity caller, SigningRequest request, BlsPublicKey key, String identifier) {
     AccessDecision decision = authorizer.authorizeSigning(caller, request.type().name(), key);
     if (decision instanceof AccessDecision.Forbidden forbidden) {
-      throw new SigningException.Forbidden(forbidden.message());
+      throw new ApiException.Forbidden(forbidden.message());
     }
     if (!decision.isAllowed()) {
       throw keysLoaded.getAsBoolean()
-          ? new SigningException.UnknownKey(identifier)
-          : new SigningException.Unavailable("keys are still loading; try again shortly");
+          ? new ApiException.UnknownKey(identifier)
+          : new ApiException.Unavailable("keys are still loading; try again shortly");
     }
   }
 
@@ -128,7 +129,7 @@ public final class SigningService {
     try {
       return BlsPublicKey.fromHex(identifier);
     } catch (IllegalArgumentException e) {
-      throw new SigningException.BadRequest(
+      throw new ApiException.BadRequest(
           "identifier",
           "identifier must be a 48-byte BLS public key in hex (with or without 0x): "
               + e.getMessage());
@@ -138,8 +139,8 @@ public final class SigningService {
   private void requireLoaded(BlsPublicKey key, String identifier) {
     if (!vault.holds(key)) {
       throw keysLoaded.getAsBoolean()
-          ? new SigningException.UnknownKey(identifier)
-          : new SigningException.Unavailable("keys are still loading; try again shortly");
+          ? new ApiException.UnknownKey(identifier)
+          : new ApiException.Unavailable("keys are still loading; try again shortly");
     }
   }
 
@@ -147,7 +148,7 @@ public final class SigningService {
     try {
       return decoder.decode(body);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
   }
 
@@ -158,14 +159,14 @@ public final class SigningService {
     try {
       signingRoot = request.signingRoot(network);
     } catch (InvalidRequestException e) {
-      throw new SigningException.BadRequest(e.field(), e.getMessage());
+      throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     request
         .claimedSigningRoot()
         .filter(claimed -> !claimed.equals(signingRoot))
         .ifPresent(
             claimed -> {
-              throw new SigningException.BadRequest(
+              throw new ApiException.BadRequest(
                   "signingRoot",
                   "signingRoot "
                       + claimed
@@ -177,7 +178,7 @@ public final class SigningService {
     for (SigningPolicy policy : policies) {
       PolicyDecision decision = policy.evaluate(context);
       if (decision instanceof PolicyDecision.Deny deny) {
-        throw new SigningException.Refused(deny.rule(), deny.message());
+        throw new ApiException.Refused(deny.rule(), deny.message());
       } else if (decision instanceof PolicyDecision.Allow allow && allow.note() != null) {
         notes.add(allow.note());
       }
@@ -186,29 +187,29 @@ public final class SigningService {
       return vault.sign(key, body, request, network);
     } catch (UnknownKeyException e) {
       // removed between the lookup and now (a Keymanager DELETE): same answer as an unknown key
-      throw new SigningException.UnknownKey(identifier);
+      throw new ApiException.UnknownKey(identifier);
     } catch (VaultRefusedException e) {
       // the vault's own watermarks: defence in depth behind the slashing store
-      throw new SigningException.Refused("vault_" + e.rule().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+      throw new ApiException.Refused("vault_" + e.rule().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
     } catch (RemoteVaultException e) {
       throw e.kind() == RemoteVaultException.Kind.BAD_REQUEST
-          ? new SigningException.BadRequest(null, e.getMessage())
-          : new SigningException.Unavailable("vault is unavailable: " + e.getMessage());
+          ? new ApiException.BadRequest(null, e.getMessage())
+          : new ApiException.Unavailable("vault is unavailable: " + e.getMessage());
     }
   }
 
-  private static String reason(SigningException e) {
-    if (e instanceof SigningException.Refused refused) {
+  private static String reason(ApiException e) {
+    if (e instanceof ApiException.Refused refused) {
       return refused.rule();
-    } else if (e instanceof SigningException.ApprovalRequired) {
+    } else if (e instanceof ApiException.ApprovalRequired) {
       return "approval_required";
-    } else if (e instanceof SigningException.BadRequest) {
+    } else if (e instanceof ApiException.BadRequest) {
       return "bad_request";
-    } else if (e instanceof SigningException.UnknownKey) {
+    } else if (e instanceof ApiException.UnknownKey) {
       return "unknown_key";
-    } else if (e instanceof SigningException.Forbidden) {
+    } else if (e instanceof ApiException.Forbidden) {
       return "missing_scope";
-    } else if (e instanceof SigningException.Unauthenticated) {
+    } else if (e instanceof ApiException.Unauthenticated) {
       return "unauthenticated";
     }
     return "unavailable";

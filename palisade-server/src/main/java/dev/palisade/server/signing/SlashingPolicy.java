@@ -1,5 +1,6 @@
 package dev.palisade.server.signing;
 
+import dev.palisade.server.http.ApiException;
 import dev.palisade.eth2.Bytes32;
 import dev.palisade.eth2.signing.SlashingSubject;
 import dev.palisade.slashing.GenesisValidatorsRootMismatchException;
@@ -34,7 +35,7 @@ public final class SlashingPolicy implements SigningPolicy {
         context
             .request()
             .forkInfo()
-            .orElseThrow(() -> new SigningException.BadRequest("fork_info", "fork_info is required"))
+            .orElseThrow(() -> new ApiException.BadRequest("fork_info", "fork_info is required"))
             .genesisValidatorsRoot();
     long started = System.nanoTime();
     try {
@@ -59,7 +60,7 @@ public final class SlashingPolicy implements SigningPolicy {
     } catch (GenesisValidatorsRootMismatchException e) {
       return new PolicyDecision.Deny(Rule.GENESIS_VALIDATORS_ROOT_MISMATCH.code(), e.getMessage());
     } catch (SlashingStoreUnavailableException e) {
-      throw new SigningException.Unavailable(
+      throw new ApiException.Unavailable(
           "slashing protection database is unavailable; refusing to sign: " + e.getMessage());
     } finally {
       checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -21,7 +21,7 @@ import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.keys.OperatorKeks;
 import dev.palisade.server.signing.PolicyDecision;
-import dev.palisade.server.signing.SigningException;
+import dev.palisade.server.http.ApiException;
 import dev.palisade.vault.InProcessVault;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +79,7 @@ class EvmPolicyHookTest {
           List.of((who, address, request) -> {
             throw new IllegalStateException("store down");
           }));
-      assertThrows(SigningException.Unavailable.class, () -> broken.sign(caller, account,
+      assertThrows(ApiException.Unavailable.class, () -> broken.sign(caller, account,
           new EvmSigningRequest.PersonalSign(dev.palisade.evm.PersonalMessage.ofText("hi"))));
     }
   }

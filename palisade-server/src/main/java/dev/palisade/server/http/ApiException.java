@@ -1,17 +1,17 @@
-package dev.palisade.server.signing;
+package dev.palisade.server.http;
 
 /**
- * Why a signing request did not produce a signature. Each kind maps to one HTTP status in {@code
+ * Why an API request (signing, Keymanager, admin, EVM) got no answer but an error. Each kind maps to one HTTP status in {@code
  * dev.palisade.server.http.ErrorResponses}; messages are safe to show a client (no secrets, no
  * stack traces).
  */
-public abstract sealed class SigningException extends RuntimeException {
-  protected SigningException(String message) {
+public abstract sealed class ApiException extends RuntimeException {
+  protected ApiException(String message) {
     super(message, null, false, false);
   }
 
   /** The request is malformed; {@code field} names the offending JSON field when known. */
-  public static final class BadRequest extends SigningException {
+  public static final class BadRequest extends ApiException {
     private final String field;
 
     public BadRequest(String field, String message) {
@@ -25,14 +25,14 @@ public abstract sealed class SigningException extends RuntimeException {
   }
 
   /** No key with this identifier is loaded. */
-  public static final class UnknownKey extends SigningException {
+  public static final class UnknownKey extends ApiException {
     public UnknownKey(String identifier) {
       super("no key loaded for identifier " + identifier);
     }
   }
 
   /** No usable credentials (401). The message never says which part of a credential was wrong. */
-  public static final class Unauthenticated extends SigningException {
+  public static final class Unauthenticated extends ApiException {
     private final String auditReason;
 
     /** {@code auditReason} is for the audit log only: the client sees just "unauthenticated". */
@@ -47,28 +47,28 @@ public abstract sealed class SigningException extends RuntimeException {
   }
 
   /** The caller is known but lacks the scope (403); the message names the missing scope. */
-  public static final class Forbidden extends SigningException {
+  public static final class Forbidden extends ApiException {
     public Forbidden(String message) {
       super(message);
     }
   }
 
   /** A named resource (not a key) does not exist (404). */
-  public static final class NotFound extends SigningException {
+  public static final class NotFound extends ApiException {
     public NotFound(String message) {
       super(message);
     }
   }
 
   /** The request conflicts with existing state (409), e.g. a name already taken. */
-  public static final class Conflict extends SigningException {
+  public static final class Conflict extends ApiException {
     public Conflict(String message) {
       super(message);
     }
   }
 
   /** A policy refused to sign. */
-  public static final class Refused extends SigningException {
+  public static final class Refused extends ApiException {
     private final String rule;
 
     public Refused(String rule, String message) {
@@ -82,7 +82,7 @@ public abstract sealed class SigningException extends RuntimeException {
   }
 
   /** A policy holds the request until other identities approve it (412, rule {@code approval_required}). */
-  public static final class ApprovalRequired extends SigningException {
+  public static final class ApprovalRequired extends ApiException {
     private final String approvalId;
 
     public ApprovalRequired(String approvalId, String message) {
@@ -96,7 +96,7 @@ public abstract sealed class SigningException extends RuntimeException {
   }
 
   /** A store the request needs is unavailable, or the signer is not ready; try again later. */
-  public static final class Unavailable extends SigningException {
+  public static final class Unavailable extends ApiException {
     public Unavailable(String message) {
       super(message);
     }
