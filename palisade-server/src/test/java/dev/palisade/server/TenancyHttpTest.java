@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -258,6 +259,23 @@ class TenancyHttpTest {
       node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
       assertTrue(node.access().store().findIdentity(dev.palisade.server.access.AccessControl.LOOPBACK_IDENTITY).isEmpty());
       assertEquals(401, new HttpTestClient(node.port()).sign(SigningApiTest.PUBKEY, TenantNode.exit(), null).statusCode());
+    }
+  }
+
+  @Test
+  void keysLoadedAtStartBelongToDefaultEvenWhenAnotherOperatorWasCreatedFirst() throws Exception {
+    // as the README's order suggests: `palisade operator create staking-ops` before the first `palisade run`
+    Path data = temp.resolve("fresh");
+    try (var database = NodeStorage.open(NodeConfig.SlashingConfig.embedded(), data);
+        var identities = dev.palisade.auth.IdentityStore.open(database.dataSource(), database.dialect())) {
+      identities.createOperator(OperatorId.of("staking-ops"));
+    }
+    NodeConfig config = new NodeConfig(new ServerConfig("127.0.0.1", 0, 1 << 20, 4),
+        dev.palisade.eth2.Networks.named("mainnet"), data, NodeConfig.SlashingConfig.embedded(), java.util.Optional.empty());
+    try (PalisadeNode node = PalisadeNode.start(config)) {
+      node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
+      assertEquals(List.of(BlsPublicKey.fromHex(SigningApiTest.PUBKEY)),
+          node.access().store().keysOf(OperatorId.of("default")));
     }
   }
 

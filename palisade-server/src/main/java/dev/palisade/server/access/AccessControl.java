@@ -92,11 +92,16 @@ public final class AccessControl {
   }
 
   /**
-   * On a database that has no operator, creates the default operator (keys loaded at start belong
-   * to it) and, when {@code withLoopbackIdentity}, the credential-less loopback identity.
+   * Makes sure the default operator exists (keys loaded at start belong to it, even when another
+   * operator was created first with the CLI) and, on a database that had no operator at all and
+   * when {@code withLoopbackIdentity}, creates the credential-less loopback identity.
    */
   public Optional<Identity> bootstrapIfEmpty(boolean withLoopbackIdentity) {
-    if (!store.listOperators().isEmpty()) {
+    List<dev.palisade.auth.Operator> operators = store.listOperators();
+    if (operators.stream().noneMatch(operator -> operator.id().equals(DEFAULT_OPERATOR))) {
+      store.createOperator(DEFAULT_OPERATOR);
+    }
+    if (!operators.isEmpty()) {
       store.findIdentity(LOOPBACK_IDENTITY)
           .filter(identity -> !identity.isRevoked())
           .filter(identity -> identity.scopes().grants(dev.palisade.auth.Scope.SIGN_EXIT)
@@ -106,7 +111,6 @@ public final class AccessControl {
               LOOPBACK_IDENTITY, EXIT_IDENTITY_HINT));
       return Optional.empty();
     }
-    store.createOperator(DEFAULT_OPERATOR);
     if (!withLoopbackIdentity) {
       LOG.info("created operator '{}'; no credential-less loopback identity (TLS is on, the listener is not"
           + " loopback-only, or it was turned off): create identities with `palisade identity create`",
