@@ -11,7 +11,7 @@ import dev.palisade.server.keys.EvmKeys;
 import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.keys.OperatorKeks;
 import dev.palisade.vault.InProcessVault;
-import dev.palisade.vault.keys.KeystorePasswords;
+import dev.palisade.crypto.KeystorePasswords;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ final class EvmKeysCommands {
         try {
           Address address = keys.importKeystore(actor, Files.readString(file), passwords.passwordFor(file));
           out.printf("  imported  %s  %s%n", address, file.getFileName());
-        } catch (EvmKeys.EvmKeyException | java.io.IOException e) {
+        } catch (EvmKeys.EvmKeyException | java.io.IOException | dev.palisade.crypto.KeystoreException e) {
           failed[0]++;
           out.printf("  failed    %s: %s%n", file.getFileName(), e.getMessage());
         }

@@ -15,7 +15,7 @@ import dev.palisade.vault.keys.ImportProgress;
 import dev.palisade.vault.keys.ImportSummary;
 import dev.palisade.vault.keys.KekRotation;
 import dev.palisade.vault.keys.KeyImporter;
-import dev.palisade.vault.keys.KeystorePasswords;
+import dev.palisade.crypto.KeystorePasswords;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKeyException;
 import dev.palisade.vault.store.SealedKeyStore;

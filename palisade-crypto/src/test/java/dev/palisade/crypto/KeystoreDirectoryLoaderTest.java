@@ -215,7 +215,7 @@ class KeystoreDirectoryLoaderTest {
   void passwordFilesLoseOnlyTrailingLineBreaks() throws Exception {
     Path file = passwords.resolve("p.txt");
     Files.writeString(file, " pass word \r\n\n");
-    assertEquals(" pass word ", KeystoreDirectoryLoader.readPasswordFile(file));
-    assertEquals("x.txt", KeystoreDirectoryLoader.passwordFileName("x.json"));
+    assertEquals(" pass word ", KeystorePasswords.readPasswordFile(file));
+    assertEquals("x.txt", KeystorePasswords.passwordFileName("x.json"));
   }
 }

@@ -1,9 +1,9 @@
 package dev.palisade.vault.keys;
 
 import dev.palisade.crypto.BlsSecretKey;
-import dev.palisade.crypto.Eip2335Keystore;
 import dev.palisade.crypto.KdfLimiter;
-import dev.palisade.crypto.KeystoreException;
+import dev.palisade.crypto.KeystorePasswords;
+import dev.palisade.crypto.ParallelKeystoreDecryptor;
 import dev.palisade.vault.kek.KekProvider;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKey;
@@ -13,30 +13,23 @@ import dev.palisade.vault.store.SealedKeyConflictException;
 import dev.palisade.vault.store.SealedKeyStore;
 import dev.palisade.vault.store.SealedKeyStoreException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
- * Turns EIP-2335 keystores into sealed keys: decrypts them in parallel (scrypt dominates, so every
- * derivation is admitted by a {@link KdfLimiter}'s memory budget), seals each under the operator's
- * KEK and stores it. Each file succeeds or fails on its own, and a failed file stores nothing.
- * Clear keys are closed as soon as they are sealed; passwords are never stored.
+ * Turns EIP-2335 keystores into sealed keys: the shared {@link ParallelKeystoreDecryptor} decrypts
+ * them in parallel (every derivation admitted by a {@link KdfLimiter}'s memory budget); each clear
+ * key is sealed under the operator's KEK and closed on the decrypting thread, then stored. Each file
+ * succeeds or fails on its own, and a failed file stores nothing. Passwords are never stored.
  */
 public final class KeyImporter {
   private final SealedKeyStore store;
   private final KekProvider kek;
   private final OperatorId operator;
-  private final int parallelism;
-  private final KdfLimiter limiter;
+  private final ParallelKeystoreDecryptor decryptor;
 
   /** Parallelism = available processors; the process-wide {@link KdfLimiter}. */
   public KeyImporter(SealedKeyStore store, KekProvider kek, OperatorId operator) {
@@ -49,30 +42,17 @@ public final class KeyImporter {
       OperatorId operator,
       int parallelism,
       KdfLimiter limiter) {
-    if (parallelism < 1) {
-      throw new IllegalArgumentException("parallelism must be at least 1");
-    }
     this.store = store;
     this.kek = kek;
     this.operator = operator;
-    this.parallelism = parallelism;
-    this.limiter = limiter;
+    this.decryptor = new ParallelKeystoreDecryptor(parallelism, limiter);
   }
 
   /** Imports every {@code *.json} file of {@code keystoresDir} (not recursive), sorted by name. */
   public ImportSummary importDirectory(
       Path keystoresDir, KeystorePasswords passwords, ImportProgress.Listener progress)
       throws IOException, InterruptedException {
-    List<Path> files;
-    try (Stream<Path> entries = Files.list(keystoresDir)) {
-      files =
-          entries
-              .filter(path -> path.getFileName().toString().endsWith(".json"))
-              .filter(Files::isRegularFile)
-              .sorted()
-              .toList();
-    }
-    return importFiles(files, passwords, progress);
+    return importFiles(ParallelKeystoreDecryptor.keystoreFiles(keystoresDir), passwords, progress);
   }
 
   public ImportSummary importFiles(
@@ -80,28 +60,20 @@ public final class KeyImporter {
       throws InterruptedException {
     long started = System.nanoTime();
     ProgressCounter counter = new ProgressCounter(keystoreFiles.size(), started, progress);
-    List<Outcome> outcomes = new ArrayList<>();
-    if (!keystoreFiles.isEmpty()) {
-      ExecutorService pool =
-          Executors.newFixedThreadPool(Math.min(parallelism, keystoreFiles.size()), daemonThreads());
-      try {
-        List<Future<Outcome>> futures = new ArrayList<>();
-        for (Path file : keystoreFiles) {
-          futures.add(
-              pool.submit(
-                  () -> {
-                    Outcome outcome = importOne(file, passwords);
-                    counter.fileDone();
-                    return outcome;
-                  }));
-        }
-        for (int i = 0; i < futures.size(); i++) {
-          outcomes.add(outcomeOf(keystoreFiles.get(i), futures.get(i)));
-        }
-      } finally {
-        pool.shutdownNow();
+    List<Outcome> outcomes = decryptor.decryptEach(keystoreFiles, passwords, new ParallelKeystoreDecryptor.Handler<>() {
+      @Override
+      public Outcome decrypted(Path file, BlsSecretKey key) {
+        Outcome outcome = sealAndStore(file, key);
+        counter.fileDone();
+        return outcome;
       }
-    }
+
+      @Override
+      public Outcome failed(Path file, ParallelKeystoreDecryptor.Failure failure) {
+        counter.fileDone();
+        return KeyImporter.failed(file, reason(failure.kind()), failure.message());
+      }
+    });
     return summarize(outcomes, Duration.ofNanos(System.nanoTime() - started));
   }
 
@@ -113,37 +85,24 @@ public final class KeyImporter {
 
   private record Failed(ImportSummary.Failure failure) implements Outcome {}
 
-  private Outcome importOne(Path file, KeystorePasswords passwords) {
-    Eip2335Keystore keystore;
-    String password;
-    try {
-      keystore = Eip2335Keystore.read(file);
-      password = passwords.passwordFor(file);
-    } catch (IOException e) {
-      return failed(file, ImportSummary.Reason.UNREADABLE, "cannot read: " + e.getMessage());
-    } catch (KeystoreException e) {
-      return failed(file, ImportSummary.Reason.INVALID_KEYSTORE, e.getMessage());
-    }
+  private static ImportSummary.Reason reason(ParallelKeystoreDecryptor.Failure.Kind kind) {
+    return switch (kind) {
+      case UNREADABLE -> ImportSummary.Reason.UNREADABLE;
+      case WRONG_PASSWORD -> ImportSummary.Reason.WRONG_PASSWORD;
+      case RESOURCE_LIMIT -> ImportSummary.Reason.RESOURCE_LIMIT;
+      case INVALID_KEYSTORE -> ImportSummary.Reason.INVALID_KEYSTORE;
+    };
+  }
+
+  private Outcome sealAndStore(Path file, BlsSecretKey clear) {
     SealedKey sealed;
-    try (BlsSecretKey key = keystore.decrypt(password, limiter)) {
+    try (BlsSecretKey key = clear) {
       sealed = KeySealer.seal(key, operator, kek);
-    } catch (KeystoreException e) {
-      ImportSummary.Reason reason = switch (e.kind()) {
-        case WRONG_PASSWORD -> ImportSummary.Reason.WRONG_PASSWORD;
-        case RESOURCE_LIMIT -> ImportSummary.Reason.RESOURCE_LIMIT;
-        default -> ImportSummary.Reason.INVALID_KEYSTORE;
-      };
-      return failed(file, reason, e.getMessage());
     } catch (SealedKeyException e) {
       return failed(file, ImportSummary.Reason.SEALING_FAILED, e.getMessage());
     } catch (RuntimeException e) {
-      return failed(file, ImportSummary.Reason.INVALID_KEYSTORE,
-          "unexpected error: " + e.getClass().getSimpleName());
+      return failed(file, ImportSummary.Reason.SEALING_FAILED, "unexpected error: " + e.getClass().getSimpleName());
     }
-    return store(file, sealed);
-  }
-
-  private Outcome store(Path file, SealedKey sealed) {
     try {
       PutOutcome outcome = store.put(sealed);
       // UNCHANGED cannot happen for a fresh seal (new random data key), but would mean "stored".
@@ -159,16 +118,6 @@ public final class KeyImporter {
 
   private static Outcome failed(Path file, ImportSummary.Reason reason, String message) {
     return new Failed(new ImportSummary.Failure(file, reason, message));
-  }
-
-  private static Outcome outcomeOf(Path file, Future<Outcome> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      // importOne catches every exception, so this is an Error such as OutOfMemoryError.
-      return failed(file, ImportSummary.Reason.SEALING_FAILED,
-          "unexpected error: " + e.getCause().getClass().getSimpleName());
-    }
   }
 
   private static ImportSummary summarize(List<Outcome> outcomes, Duration elapsed) {
@@ -209,14 +158,5 @@ public final class KeyImporter {
         // a broken progress bar must not fail the import
       }
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
-    AtomicInteger counter = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "key-import-" + counter.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

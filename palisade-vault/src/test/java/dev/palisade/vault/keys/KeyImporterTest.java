@@ -1,5 +1,6 @@
 package dev.palisade.vault.keys;
 
+import dev.palisade.crypto.KeystorePasswords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
