@@ -117,6 +117,9 @@ final class KeysCommands {
         if (!Files.isDirectory(keystoresPath)) {
           throw new IllegalArgumentException("--keystores-path " + keystoresPath + " is not a directory");
         }
+        if (keystoresPasswordFile != null) {
+          OptionFiles.requireReadable("--keystores-password-file", keystoresPasswordFile);
+        }
         KeystorePasswords passwords =
             keystoresPasswordFile != null
                 ? KeystorePasswords.sharedFile(keystoresPasswordFile)

@@ -166,6 +166,11 @@ class CommandLineTest {
     assertEquals(1, password.exitCode());
     assertTrue(password.err().contains("cannot read --keystores-password-file " + missing + ": no such file"), password.err());
     assertTrue(!password.out().contains("listening"), "refused before starting: " + password.out());
+    Outcome importing = execute(Map.of(), "keys", "import", "--data-path", temp.toString(), "--keystores-path",
+        temp.toString(), "--keystores-password-file", missing.toString());
+    assertEquals(1, importing.exitCode());
+    assertTrue(importing.err().contains("cannot read --keystores-password-file " + missing + ": no such file"),
+        importing.err());
   }
 
   @Test
