@@ -5,6 +5,7 @@ import dev.palisade.auth.AuditEntry;
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.IdentityStore;
 import dev.palisade.evm.Address;
+import dev.palisade.server.access.AccessControl;
 import dev.palisade.store.Database;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.EvmKeys;
@@ -39,10 +40,14 @@ final class EvmKeysCommands {
 
   @FunctionalInterface
   interface Work {
-    void run(EvmKeys keys, Actor actor) throws Exception;
+    void run(KeyRegistry registry, Actor actor) throws Exception;
   }
 
-  /** Opens the database, the operator's KEK and a registry over a vault that lives for this command. */
+  /**
+   * Opens the database, the operator's KEK and a registry over a vault that lives for this command:
+   * the CLI brings keys in through the same {@link KeyRegistry} as the API. The default operator is
+   * created when missing (as `palisade run` does), so keys can be imported before the first start.
+   */
   static void withRegistry(StoreOptions store, KekOptions kek, String operator, Work work) throws Exception {
     if ("root".equals(operator)) {
       throw new IllegalArgumentException("--operator root: the root operator administers; it holds no keys");
@@ -53,14 +58,17 @@ final class EvmKeysCommands {
         InProcessVault vault = new InProcessVault()) {
       dev.palisade.auth.OperatorId owner = dev.palisade.auth.OperatorId.of(operator);
       if (identities.listOperators().stream().noneMatch(o -> o.id().equals(owner))) {
-        throw new IllegalArgumentException("operator '" + operator + "' does not exist: `palisade run` creates"
-            + " 'default' at its first start; create others with `palisade operator create " + operator + "`");
+        if (!owner.equals(AccessControl.DEFAULT_OPERATOR)) {
+          throw new IllegalArgumentException("operator '" + operator + "' does not exist: create it with"
+              + " `palisade operator create " + operator + "`");
+        }
+        identities.createOperator(owner);
       }
       AuditLog audit = AuditLog.open(database.dataSource(), database.dialect());
       KeyRegistry registry = new KeyRegistry(vault, vault, null, identities, keks,
           (actor, key, event, detail) -> audit.append(new AuditEntry(Instant.now(), actor.name(),
               actor.operator().value(), key, event, null, null, AuditDecision.CHANGED, detail)));
-      work.run(registry.evm(), new Actor("cli", owner));
+      work.run(registry, new Actor("cli", owner));
     }
   }
 
@@ -69,7 +77,8 @@ final class EvmKeysCommands {
       KeystorePasswords passwords) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     int[] failed = {0};
-    withRegistry(store, kek, operator, (keys, actor) -> {
+    withRegistry(store, kek, operator, (registry, actor) -> {
+      EvmKeys keys = registry.evm();
       List<Path> files;
       try (Stream<Path> listing = Files.list(dir)) {
         files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
@@ -111,8 +120,8 @@ final class EvmKeysCommands {
         throw new IllegalArgumentException("--type: only secp256k1 keys are generated here (BLS keys come from"
             + " EIP-2335 keystores)");
       }
-      withRegistry(store, kek, operator, (keys, actor) ->
-          spec.commandLine().getOut().println("Generated " + keys.generate(actor)));
+      withRegistry(store, kek, operator, (registry, actor) ->
+          spec.commandLine().getOut().println("Generated " + registry.evm().generate(actor)));
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -11,11 +11,13 @@ import dev.palisade.vault.kek.Passphrase;
 import dev.palisade.vault.kek.PassphraseSource;
 import dev.palisade.vault.kek.ScryptParams;
 import dev.palisade.vault.kek.SealedFileKek;
-import dev.palisade.vault.keys.ImportProgress;
-import dev.palisade.vault.keys.ImportSummary;
+import dev.palisade.server.keys.BulkKeystoreImport;
+import dev.palisade.server.keys.ImportProgress;
+import dev.palisade.server.keys.ImportSummary;
 import dev.palisade.vault.keys.KekRotation;
-import dev.palisade.vault.keys.KeyImporter;
+import dev.palisade.crypto.KdfLimiter;
 import dev.palisade.crypto.KeystorePasswords;
+import dev.palisade.crypto.ParallelKeystoreDecryptor;
 import dev.palisade.vault.seal.OperatorId;
 import dev.palisade.vault.seal.SealedKeyException;
 import dev.palisade.vault.store.SealedKeyStore;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -131,25 +134,19 @@ final class KeysCommands {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ImportSummary summary;
-        OperatorId owner = new OperatorId(operator);
-        if ("root".equals(operator)) {
-          throw new IllegalArgumentException("--operator root: the root operator administers; it holds no keys");
-        }
-        try (Database database = openDatabase(store);
-            SealedKeys sealed = SealedKeys.open(
-                kek.config(store.dataPath, true, operator), SealedKeys.store(database), owner, true)) {
-          KeyImporter importer =
-              new KeyImporter(
-                  sealed.store(),
-                  sealed.kek().orElseThrow(),
-                  owner,
-                  parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors(),
-                  dev.palisade.crypto.KdfLimiter.shared());
+        ImportSummary[] summary = new ImportSummary[1];
+        ParallelKeystoreDecryptor decryptor = new ParallelKeystoreDecryptor(
+            parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors(), KdfLimiter.shared());
+        List<Path> files = ParallelKeystoreDecryptor.keystoreFiles(keystoresPath);
+        EvmKeysCommands.withRegistry(store, kek, operator, (registry, actor) -> {
           ProgressBar bar = new ProgressBar(err);
-          summary = importer.importDirectory(keystoresPath, passwords, bar);
+          summary[0] = new BulkKeystoreImport(registry, decryptor).importFiles(actor, files, passwords, bar);
           bar.finish();
-        }
+        });
+        return report(out, summary[0]);
+      }
+
+      private static int report(PrintWriter out, ImportSummary summary) {
         out.printf(
             "Imported %d key(s), %d duplicate(s), %d failed, in %.1f s%n",
             summary.imported().size(), summary.duplicates().size(), summary.failures().size(),

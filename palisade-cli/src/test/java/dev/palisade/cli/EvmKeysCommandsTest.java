@@ -75,12 +75,13 @@ class EvmKeysCommandsTest {
     Path password = Files.writeString(temp.resolve("password.txt"), "testpassword");
     Path kekPassphrase = Files.writeString(temp.resolve("kek.txt"), "kek passphrase of default");
 
-    Outcome noOperator = run("keys", "import", "--type", "secp256k1", "--keystores-path", keystores.toString(),
-        "--keystores-password-file", password.toString(), "--kek-passphrase-file", kekPassphrase.toString());
+    Outcome noOperator = run("keys", "import", "--type", "secp256k1", "--operator", "opb", "--keystores-path",
+        keystores.toString(), "--keystores-password-file", password.toString(), "--kek-passphrase-file",
+        kekPassphrase.toString());
     assertEquals(1, noOperator.exitCode(), noOperator.out() + noOperator.err());
-    assertTrue(noOperator.err().contains("operator 'default' does not exist"), noOperator.err());
+    assertTrue(noOperator.err().contains("operator 'opb' does not exist"), noOperator.err());
 
-    assertEquals(0, run("operator", "create", "default").exitCode());
+    // the default operator is created by the first import, as by the first `palisade run`
     Outcome imported = run("keys", "import", "--type", "secp256k1", "--keystores-path", keystores.toString(),
         "--keystores-password-file", password.toString(), "--kek-passphrase-file", kekPassphrase.toString());
     assertEquals(0, imported.exitCode(), imported.out() + imported.err());

@@ -93,15 +93,18 @@ public final class AccessControl {
 
   /**
    * Makes sure the default operator exists (keys loaded at start belong to it, even when another
-   * operator was created first with the CLI) and, on a database that had no operator at all and
-   * when {@code withLoopbackIdentity}, creates the credential-less loopback identity.
+   * operator was created first with the CLI) and, on a fresh database (no identity ever, no operator
+   * but the default one, which `keys import` creates for its keys) and when {@code
+   * withLoopbackIdentity}, creates the credential-less loopback identity.
    */
   public Optional<Identity> bootstrapIfEmpty(boolean withLoopbackIdentity) {
     List<dev.palisade.auth.Operator> operators = store.listOperators();
     if (operators.stream().noneMatch(operator -> operator.id().equals(DEFAULT_OPERATOR))) {
       store.createOperator(DEFAULT_OPERATOR);
     }
-    if (!operators.isEmpty()) {
+    boolean fresh = operators.stream().allMatch(operator -> operator.id().equals(DEFAULT_OPERATOR))
+        && store.listIdentities().isEmpty();
+    if (!fresh) {
       store.findIdentity(LOOPBACK_IDENTITY)
           .filter(identity -> !identity.isRevoked())
           .filter(identity -> identity.scopes().grants(dev.palisade.auth.Scope.SIGN_EXIT)

@@ -239,14 +239,23 @@ public final class KeyRegistry {
     } catch (KeystoreException e) {
       return ImportResult.error(e.getMessage()); // the same answer whoever owns the key it names
     }
+    if (keystore.pubkey().isPresent() && !keystore.pubkey().get().equals(secret.publicKey())) {
+      secret.close();
+      return ImportResult.error("the keystore's pubkey is not the public key of its secret");
+    }
+    return importSecret(actor, secret, keystore.path(), interchange);
+  }
+
+  /**
+   * Imports one decrypted key for {@code actor}'s operator, as {@link #importKeystore} does after
+   * decryption. The registry keeps {@code secret} when the result is IMPORTED and closes it otherwise.
+   */
+  ImportResult importSecret(Actor actor, BlsSecretKey secret, Optional<String> path, byte[] interchange) {
     boolean handedToVault = false;
     try {
       BlsPublicKey key = secret.publicKey();
-      if (keystore.pubkey().isPresent() && !keystore.pubkey().get().equals(key)) {
-        return ImportResult.error("the keystore's pubkey is not the public key of its secret");
-      }
       synchronized (keyLocks.computeIfAbsent(key, k -> new Object())) {
-        ImportResult result = importDecrypted(actor, key, secret, keystore.path(), interchange);
+        ImportResult result = importDecrypted(actor, key, secret, path, interchange);
         handedToVault = result.status() == ImportStatus.IMPORTED;
         return result;
       }
@@ -255,6 +264,12 @@ public final class KeyRegistry {
         secret.close();
       }
     }
+  }
+
+  /** Whether {@code key} is sealed for {@code operator} in the shared database. */
+  boolean isSealedFor(OperatorId operator, BlsPublicKey key) {
+    return keks.of(operator).map(sealed -> sealed.store().get(key)
+        .filter(record -> record.operator().value().equals(operator.value())).isPresent()).orElse(false);
   }
 
   private ImportResult importDecrypted(

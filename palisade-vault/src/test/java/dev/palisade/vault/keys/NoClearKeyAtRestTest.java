@@ -1,6 +1,5 @@
 package dev.palisade.vault.keys;
 
-import dev.palisade.crypto.KeystorePasswords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -22,32 +21,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded setup end to end: keystores imported into a data directory (sealed-file KEK +
- * SQLite), then a "restart" (everything reopened from disk) signs with the keys, and no file of
- * the data directory holds a secret key.
+ * The embedded setup end to end: keys sealed into a data directory (sealed-file KEK + SQLite),
+ * then a "restart" (everything reopened from disk) signs with the keys, and no file of the data
+ * directory holds a secret key.
  */
 class NoClearKeyAtRestTest {
   @TempDir Path dir;
 
   @Test
   void importedKeysSurviveARestartAndNeverRestInClear() throws Exception {
-    Path keystores = Files.createDirectories(dir.resolve("keystores"));
-    Path passwords = Files.createDirectories(dir.resolve("passwords"));
     Path data = Files.createDirectories(dir.resolve("data"));
     Path kekFile = data.resolve(SealedFileKek.DEFAULT_FILE_NAME);
     Path database = data.resolve("palisade.db");
     List<BlsSecretKey> keys = TestKeys.random(2024, 5);
-    for (int i = 0; i < keys.size(); i++) {
-      KeyImporterTest.writeKeystore(keystores, passwords, "key" + i, keys.get(i), "pw" + i,
-          KeyImporterTest.cheapPbkdf2());
-    }
 
     try (SealedFileKek kek = SealedFileKek.create(kekFile, Passphrase.of("operator pass"), ScryptParams.FOR_TESTS)) {
       SealedKeyStore store = new SealedKeyStore(dev.palisade.vault.store.TestSqlite.dataSource(database), Dialect.SQLITE);
-      ImportSummary summary =
-          new KeyImporter(store, kek, OperatorId.DEFAULT)
-              .importDirectory(keystores, KeystorePasswords.perKeystoreIn(passwords), ImportProgress.Listener.NONE);
-      assertEquals(5, summary.imported().size(), summary.failures().toString());
+      for (BlsSecretKey key : keys) {
+        assertEquals(dev.palisade.vault.store.PutOutcome.INSERTED, store.put(KeySealer.seal(key, OperatorId.DEFAULT, kek)));
+      }
     }
 
     // Restart: reopen the KEK with the passphrase and the store from the same files.
@@ -71,8 +63,6 @@ class NoClearKeyAtRestTest {
           "a data directory file holds the secret of " + key.publicKey());
       // The scan does find what is there: public keys are stored in clear.
       assertFalse(TestKeys.filesContaining(data, key.publicKey().toArray()).isEmpty());
-      // ...and the keystores directory, which holds the secrets encrypted only by the password,
-      // is not in the data directory at all.
       key.close();
     }
   }

@@ -1,4 +1,4 @@
-package dev.palisade.vault.keys;
+package dev.palisade.server.keys;
 
 import dev.palisade.eth2.BlsPublicKey;
 import java.nio.file.Path;
@@ -28,7 +28,8 @@ public record ImportSummary(
     UNREADABLE,
     INVALID_KEYSTORE,
     WRONG_PASSWORD,
-    SEALING_FAILED,
+    /** The registry refused the key: owned by another operator, no KEK for the operator, or sealing failed. */
+    REFUSED,
     /** The key derivation did not fit the decryption memory budget (or waited too long for it). */
     RESOURCE_LIMIT
   }

@@ -1,4 +1,4 @@
-package dev.palisade.vault.keys;
+package dev.palisade.server.keys;
 
 /** How far an import is, for a progress bar: files finished out of total, and the current rate. */
 public record ImportProgress(int done, int total, double keysPerSecond) {
