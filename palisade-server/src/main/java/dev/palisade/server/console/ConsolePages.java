@@ -126,7 +126,9 @@ final class ConsolePages {
       }
       return rows;
     }, List.of());
-    return new Views.Approvals(frame, listed.denied(), listed.value(), message);
+    boolean totp = Section.of(caller, c -> services.policyAdmin().totp().status(dev.palisade.server.totp.ApproverTotp.Actor.of(c), c.id().value()).equals("confirmed"),
+        false).value();
+    return new Views.Approvals(frame, listed.denied(), listed.value(), message, totp);
   }
 
   /** {@code scope} and {@code id} default to the caller's operator's own policy. */

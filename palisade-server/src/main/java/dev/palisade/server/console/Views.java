@@ -57,5 +57,6 @@ public final class Views {
   public record Policies(Frame frame, String scope, String id, String denied,
       List<PolicyVersion> versions) {}
 
-  public record Approvals(Frame frame, String denied, List<Approval> approvals, String message) {}
+  /** {@code totp}: the session's identity has confirmed a TOTP second factor, so each vote asks for a code. */
+  public record Approvals(Frame frame, String denied, List<Approval> approvals, String message, boolean totp) {}
 }
