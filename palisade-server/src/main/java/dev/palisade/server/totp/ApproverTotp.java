@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The approvers' TOTP second factor, and the one place that decides whether a vote's code is good:
@@ -70,14 +71,22 @@ public final class ApproverTotp {
   private final OperatorKeks keks;
   private final Clock clock;
   private final Consumer<AuditEntry> audit;
+  private final Supplier<byte[]> newSecret;
 
   public ApproverTotp(TotpStore store, IdentityStore identities, OperatorKeks keks, Clock clock,
       Consumer<AuditEntry> audit) {
+    this(store, identities, keks, clock, audit, () -> AesGcm.randomBytes(Totp.SECRET_BYTES));
+  }
+
+  /** {@code newSecret}: a fresh array the enrollment takes (and wipes); tests give RFC 6238's secret. */
+  ApproverTotp(TotpStore store, IdentityStore identities, OperatorKeks keks, Clock clock,
+      Consumer<AuditEntry> audit, Supplier<byte[]> newSecret) {
     this.store = store;
     this.identities = identities;
     this.keks = keks;
     this.clock = clock;
     this.audit = audit;
+    this.newSecret = newSecret;
   }
 
   /** A new secret for {@code target} (the caller itself, or by an admin of its operator), pending until confirmed. */
@@ -87,7 +96,7 @@ public final class ApproverTotp {
       throw new ApiException.Conflict(approver.id() + " does not hold the approve scope: TOTP is a second factor for votes");
     }
     KekProvider kek = keks.of(approver.operator()).flatMap(SealedKeys::kek).orElseThrow(() -> kekUnavailable(approver));
-    try (SecretBytes secret = SecretBytes.takeOwnership(AesGcm.randomBytes(Totp.SECRET_BYTES))) {
+    try (SecretBytes secret = SecretBytes.takeOwnership(newSecret.get())) {
       SealedTotpSecret sealed = TotpSecretSealer.seal(secret, approver.id().value(),
           new dev.palisade.vault.seal.OperatorId(approver.operator().value()), kek);
       stored(() -> {
@@ -208,7 +217,7 @@ public final class ApproverTotp {
         + " node: TOTP secrets cannot be sealed or checked");
   }
 
-  private static <T> T stored(java.util.function.Supplier<T> work) {
+  private static <T> T stored(Supplier<T> work) {
     try {
       return work.get();
     } catch (AuthConflictException e) {
