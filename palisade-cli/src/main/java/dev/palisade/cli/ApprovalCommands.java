@@ -5,6 +5,7 @@ import dev.palisade.auth.IdentityId;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
+import dev.palisade.policy.ApproverPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -119,7 +120,8 @@ final class ApprovalCommands implements Runnable {
         Identity identity = stores.identities().findIdentity(IdentityId.of(approver))
             .filter(found -> !found.isRevoked())
             .orElseThrow(() -> new IllegalArgumentException("no active identity named " + approver));
-        stores.checkTotp(store, kek, identity, totpCode);
+        stores.checkTotp(store, kek, identity, totpCode,
+            new ApproverPolicy(stores.engine()).totpRequiredToVote(identity.operator(), id));
         Approval after = stores.engine().approvals().vote(identity, id, approve());
         print(spec.commandLine().getOut(), after);
       }
@@ -166,7 +168,8 @@ final class ApprovalCommands implements Runnable {
         if (!stores.identities().ownerOf(pubkey).map(identity.operator()::equals).orElse(false)) {
           throw new IllegalArgumentException("key " + pubkey.toHex() + " does not belong to operator " + identity.operator());
         }
-        stores.checkTotp(store, kek, identity, totpCode); // the grantor's vote is the first
+        stores.checkTotp(store, kek, identity, totpCode, // the grantor's vote is the first
+            new ApproverPolicy(stores.engine()).totpRequiredToGrant(identity.operator(), pubkey, type));
         print(spec.commandLine().getOut(), stores.engine().approvals().grantAhead(identity, pubkey, type, approvals, until));
       }
       return 0;

@@ -30,15 +30,17 @@ record PolicyStores(Database database, PolicyEngine engine, IdentityStore identi
   }
 
   /**
-   * The TOTP check of a vote cast here ({@link dev.palisade.server.totp.ApproverTotp#checkVote}); the
+   * The TOTP check of a vote cast here (with {@code requiredByPolicy} from {@link dev.palisade.policy.ApproverPolicy}) ({@link dev.palisade.server.totp.ApproverTotp#checkVote}); the
    * operator's KEK is opened only for an approver that has enrolled, as its secret needs it.
    */
-  void checkTotp(StoreOptions store, KekOptions kek, dev.palisade.auth.Identity voter, String code) {
+  void checkTotp(StoreOptions store, KekOptions kek, dev.palisade.auth.Identity voter, String code,
+      boolean requiredByPolicy) {
     boolean enrolled = TotpCommands.enrolled(database, voter.id().value());
     try (dev.palisade.server.keys.OperatorKeks keks =
         TotpCommands.openKeks(store, kek, database, identities, voter.id().value(), enrolled, false)) {
       new dev.palisade.server.totp.ApproverTotp(new dev.palisade.auth.TotpStore(database.dataSource()), identities,
-          keks, Clock.systemUTC(), viaCli(audit)).checkVote(voter, enrolled ? TotpCommands.codeOrPrompt(code, voter.id().value()) : code);
+          keks, Clock.systemUTC(), viaCli(audit))
+          .checkVote(voter, enrolled ? TotpCommands.codeOrPrompt(code, voter.id().value()) : code, requiredByPolicy);
     }
   }
 

@@ -118,4 +118,28 @@ class TotpHttpTest {
       assertFalse(auditTail.contains("\"" + now + "\"") || auditTail.contains(" " + next), "no code is audited");
     }
   }
+
+  @Test
+  void aRuleWithTotpRequiredRefusesTheVoteOfAnApproverWithoutTotp() {
+    try (TenantNode tenants = TenantNode.start(temp.resolve("node"), null)) {
+      tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
+      String admin = tenants.identity("ops", "default", "admin");
+      String requester = tenants.identity("exits", "default", "sign:exit");
+      String bob = tenants.identity("bob", "default", "approve");
+      String policy = PolicyHttpTest.POLICY.replace("approvals: 2", "approvals: 1\n    totp: required");
+      assertTrue(policy.contains("totp: required"), policy);
+      assertEquals(200, tenants.call("PUT", "/admin/v1/policies/operator/default", admin, policy).statusCode());
+      HttpResponse<String> held = tenants.sign(requester, SigningApiTest.PUBKEY, TenantNode.exit());
+      String approval = "/admin/v1/approvals/" + TenantNode.read(held.body()).get("approval_id").asText();
+      HttpResponse<String> refused = tenants.call("POST", approval + "/approve", bob, null);
+      assertEquals(403, refused.statusCode());
+      assertTrue(refused.body().contains("totp required by policy"), refused.body());
+      assertEquals(0, TenantNode.read(tenants.call("GET", approval, bob, null).body()).get("approvals").asInt());
+
+      // with the rule relaxed, the same approver's vote counts (the policy in force decides)
+      assertEquals(200, tenants.call("PUT", "/admin/v1/policies/operator/default", admin, PolicyHttpTest.POLICY
+          .replace("approvals: 2", "approvals: 1")).statusCode());
+      assertEquals(200, tenants.call("POST", approval + "/approve", bob, null).statusCode());
+    }
+  }
 }

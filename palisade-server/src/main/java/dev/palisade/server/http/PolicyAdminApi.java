@@ -16,6 +16,7 @@ import dev.palisade.auth.SigningScopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
 import dev.palisade.policy.ApprovalException;
+import dev.palisade.policy.ApproverPolicy;
 import dev.palisade.policy.InvalidPolicyException;
 import dev.palisade.policy.PolicyEngine;
 import dev.palisade.policy.PolicyTarget;
@@ -103,7 +104,7 @@ public final class PolicyAdminApi {
   /** One vote; an approver that enrolled TOTP gives a fresh code ({@code totpCode}, null for none) or no vote is recorded. */
   public ObjectNode vote(Identity caller, String id, boolean approve, String totpCode) {
     require(caller, Scope.APPROVE);
-    totp.checkVote(caller, totpCode);
+    totp.checkVote(caller, totpCode, guarded(() -> new ApproverPolicy(engine).totpRequiredToVote(caller.operator(), id)));
     return describe(approvalStep(() -> engine.approvals().vote(caller, id, approve)));
   }
 
@@ -131,7 +132,8 @@ public final class PolicyAdminApi {
     if (!access.store().ownerOf(key).map(caller.operator()::equals).orElse(false)) {
       throw new ApiException.NotFound("no key " + key.toHex());
     }
-    totp.checkVote(caller, JsonBodies.text(request, "totp", false)); // the grantor's vote is the first
+    boolean required = guarded(() -> new ApproverPolicy(engine).totpRequiredToGrant(caller.operator(), key, type));
+    totp.checkVote(caller, JsonBodies.text(request, "totp", false), required); // the grantor's vote is the first
     return describe(approvalStep(() -> engine.approvals().grantAhead(caller, key, type, count.asInt(2), until)));
   }
 

@@ -142,13 +142,20 @@ public final class ApproverTotp {
   }
 
   /**
-   * Passes when {@code approver} has no confirmed enrollment, or {@code code} is a fresh valid code
-   * of its secret; otherwise refuses (403, 429 or 503) and the caller records no vote.
+   * Passes when {@code code} is a fresh valid code of {@code voter}'s confirmed secret, or when the
+   * voter has none and the policy in force does not require one ({@code totp: required} on the
+   * approval's rule); otherwise refuses (403, 429 or 503) and the caller records no vote.
    */
-  public void checkVote(Identity voter, String code) {
+  public void checkVote(Identity voter, String code, boolean requiredByPolicy) {
     Actor approver = Actor.of(voter);
     Optional<TotpEnrollment> enrollment = stored(() -> store.find(voter.id())).filter(TotpEnrollment::confirmed);
     if (enrollment.isEmpty()) {
+      if (requiredByPolicy) {
+        record(approver, voter, "TOTP_REFUSE", AuditDecision.REFUSED, "vote refused: the policy requires TOTP and "
+            + voter.id() + " has not enrolled");
+        throw new ApiException.Forbidden("totp required by policy: " + voter.id() + " has no confirmed TOTP enrollment"
+            + " (palisade identity totp enroll, or POST /admin/v1/identities/" + voter.id() + "/totp)");
+      }
       return;
     }
     if (code == null || code.isBlank()) {

@@ -125,13 +125,13 @@ class ApproverTotpTest {
     assertTrue(enrollment.otpauthUri().startsWith("otpauth://totp/Palisade%20default:alice?secret="
         + "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&"), enrollment.otpauthUri());
     assertEquals("pending", totp.status(ApproverTotp.Actor.of(alice), "alice"));
-    totp.checkVote(alice, null); // a typo'd setup locks nobody out
+    totp.checkVote(alice, null, false); // a typo'd setup locks nobody out
     refused(ApiException.Forbidden.class, "totp code invalid",
         () -> totp.confirm(ApproverTotp.Actor.of(alice), "alice", "287083"));
     assertEquals("pending", totp.status(ApproverTotp.Actor.of(alice), "alice"));
     totp.confirm(ApproverTotp.Actor.of(alice), "alice", "287082");
     assertEquals("confirmed", totp.status(ApproverTotp.Actor.of(alice), "alice"));
-    refused(ApiException.Forbidden.class, "totp code required", () -> totp.checkVote(alice, null));
+    refused(ApiException.Forbidden.class, "totp code required", () -> totp.checkVote(alice, null, false));
     refused(ApiException.Conflict.class, "removes it first", () -> totp.enroll(ApproverTotp.Actor.of(alice), "alice"));
     refused(ApiException.Conflict.class, "approve scope", () -> totp.enroll(ApproverTotp.Actor.of(admin), "signer"));
   }
@@ -139,18 +139,18 @@ class ApproverTotpTest {
   @Test
   void aCodeIsAcceptedOnceWithinOneStepOfSkew() {
     enrollAndConfirmAlice();
-    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "287082"));
+    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "287082", false));
     now = Instant.ofEpochSecond(1111111109 + 30); // one step late
-    totp.checkVote(alice, "081804");
-    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "081804"));
+    totp.checkVote(alice, "081804", false);
+    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "081804", false));
     now = Instant.ofEpochSecond(1111111111 - 30); // one step early: 050471 is the next step's code
-    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "081804"));
-    totp.checkVote(alice, "050471");
+    refused(ApiException.Forbidden.class, "already used", () -> totp.checkVote(alice, "081804", false));
+    totp.checkVote(alice, "050471", false);
     now = Instant.ofEpochSecond(1234567890 + 60); // two steps late
-    refused(ApiException.Forbidden.class, "totp code invalid", () -> totp.checkVote(alice, "005924"));
+    refused(ApiException.Forbidden.class, "totp code invalid", () -> totp.checkVote(alice, "005924", false));
     now = Instant.ofEpochSecond(1234567890);
-    totp.checkVote(alice, "005924");
-    refused(ApiException.BadRequest.class, "6 digits", () -> totp.checkVote(alice, "00592"));
+    totp.checkVote(alice, "005924", false);
+    refused(ApiException.BadRequest.class, "6 digits", () -> totp.checkVote(alice, "00592", false));
   }
 
   @Test
@@ -158,14 +158,14 @@ class ApproverTotpTest {
     enrollAndConfirmAlice();
     now = Instant.ofEpochSecond(1111111109);
     for (int i = 0; i < ApproverTotp.MAX_WRONG; i++) {
-      refused(ApiException.Forbidden.class, "totp code invalid", () -> totp.checkVote(alice, "123456"));
+      refused(ApiException.Forbidden.class, "totp code invalid", () -> totp.checkVote(alice, "123456", false));
     }
     refused(ApiException.TooManyRequests.class, "too many wrong totp codes",
-        () -> totp.checkVote(alice, "081804")); // even the right code: the budget is spent
+        () -> totp.checkVote(alice, "081804", false)); // even the right code: the budget is spent
     now = now.plus(ApproverTotp.WINDOW).minusSeconds(1);
-    refused(ApiException.TooManyRequests.class, "too many", () -> totp.checkVote(alice, "081804"));
+    refused(ApiException.TooManyRequests.class, "too many", () -> totp.checkVote(alice, "081804", false));
     now = Instant.ofEpochSecond(1234567890); // later: a new window
-    totp.checkVote(alice, "005924");
+    totp.checkVote(alice, "005924", false);
   }
 
   @Test
@@ -178,7 +178,9 @@ class ApproverTotpTest {
         () -> totp.enroll(ApproverTotp.Actor.of(identity("signer")), "alice"));
     totp.remove(ApproverTotp.Actor.of(admin), "alice");
     assertEquals("none", totp.status(ApproverTotp.Actor.of(admin), "alice"));
-    totp.checkVote(alice, null);
+    totp.checkVote(alice, null, false);
+    refused(ApiException.Forbidden.class, "totp required by policy",
+        () -> totp.checkVote(alice, null, true)); // a rule with totp: required admits no un-enrolled approver
     refused(ApiException.NotFound.class, "no TOTP enrollment", () -> totp.remove(ApproverTotp.Actor.of(admin), "alice"));
   }
 
@@ -188,17 +190,17 @@ class ApproverTotpTest {
     ApproverTotp locked = gate(OperatorKeks.ephemeral());
     now = Instant.ofEpochSecond(1111111109);
     refused(ApiException.Unavailable.class, "KEK of operator default is not unlocked",
-        () -> locked.checkVote(alice, "081804"));
+        () -> locked.checkVote(alice, "081804", false));
     refused(ApiException.Unavailable.class, "not unlocked", () -> locked.enroll(ApproverTotp.Actor.of(alice), "alice"));
-    totp.checkVote(alice, "081804"); // the refusal used up neither the code nor the budget
+    totp.checkVote(alice, "081804", false); // the refusal used up neither the code nor the budget
   }
 
   @Test
   void theSecretIsSealedAtRestAndNeitherItNorACodeIsAudited() throws Exception {
     enrollAndConfirmAlice();
     now = Instant.ofEpochSecond(1111111109);
-    refused(ApiException.Forbidden.class, "invalid", () -> totp.checkVote(alice, "999999"));
-    totp.checkVote(alice, "081804");
+    refused(ApiException.Forbidden.class, "invalid", () -> totp.checkVote(alice, "999999", false));
+    totp.checkVote(alice, "081804", false);
     try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
         ResultSet row = s.executeQuery("select secret_ciphertext, wrapped_dek from auth_identity_totp")) {
       assertTrue(row.next());
