@@ -132,7 +132,8 @@ final class AccessCommands {
       name = "identity",
       mixinStandardHelpOptions = true,
       description = "Identities: who may call the signer (certificate, token, basic, network) and with which scopes.",
-      subcommands = {IdentityCommand.Create.class, IdentityCommand.ListIdentities.class, IdentityCommand.Revoke.class})
+      subcommands = {IdentityCommand.Create.class, IdentityCommand.ListIdentities.class, IdentityCommand.Revoke.class,
+          TotpCommands.class})
   static final class IdentityCommand implements Runnable {
     @Spec CommandSpec spec;
 

@@ -5,6 +5,7 @@ import dev.palisade.auth.IdentityId;
 import dev.palisade.auth.OperatorId;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
+import dev.palisade.policy.ApproverPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -106,6 +107,11 @@ final class ApprovalCommands implements Runnable {
     @Parameters(paramLabel = "ID")
     String id;
 
+    @Mixin KekOptions kek;
+
+    @Option(names = "--totp", description = "The approver's TOTP code, when it has enrolled one (asked for when omitted)")
+    String totpCode;
+
     abstract boolean approve();
 
     @Override
@@ -114,6 +120,8 @@ final class ApprovalCommands implements Runnable {
         Identity identity = stores.identities().findIdentity(IdentityId.of(approver))
             .filter(found -> !found.isRevoked())
             .orElseThrow(() -> new IllegalArgumentException("no active identity named " + approver));
+        stores.checkTotp(store, kek, identity, totpCode,
+            new ApproverPolicy(stores.engine()).totpRequiredToVote(identity.operator(), id));
         Approval after = stores.engine().approvals().vote(identity, id, approve());
         print(spec.commandLine().getOut(), after);
       }
@@ -145,6 +153,11 @@ final class ApprovalCommands implements Runnable {
     @Option(names = "--approvals", defaultValue = "2", description = "approvals needed, this one included. Default: ${DEFAULT-VALUE}")
     int approvals;
 
+    @Mixin KekOptions kek;
+
+    @Option(names = "--totp", description = "The approver's TOTP code, when it has enrolled one (asked for when omitted)")
+    String totpCode;
+
     @Override
     public Integer call() {
       try (PolicyStores stores = PolicyStores.open(store)) {
@@ -155,6 +168,8 @@ final class ApprovalCommands implements Runnable {
         if (!stores.identities().ownerOf(pubkey).map(identity.operator()::equals).orElse(false)) {
           throw new IllegalArgumentException("key " + pubkey.toHex() + " does not belong to operator " + identity.operator());
         }
+        stores.checkTotp(store, kek, identity, totpCode, // the grantor's vote is the first
+            new ApproverPolicy(stores.engine()).totpRequiredToGrant(identity.operator(), pubkey, type));
         print(spec.commandLine().getOut(), stores.engine().approvals().grantAhead(identity, pubkey, type, approvals, until));
       }
       return 0;

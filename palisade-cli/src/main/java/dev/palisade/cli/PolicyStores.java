@@ -18,11 +18,7 @@ record PolicyStores(Database database, PolicyEngine engine, IdentityStore identi
     Database database = KeysCommands.openDatabase(store);
     try {
       AuditLog audit = AuditLog.open(database.dataSource(), database.dialect());
-      String user = cliUser();
-      // approval steps taken here are the named identity's, done through the local CLI by this user
-      ApprovalStore approvals = new ApprovalStore(database.dataSource(), Clock.systemUTC(), entry -> audit.append(
-          new AuditEntry(entry.time(), entry.identity(), entry.operator(), entry.key(), entry.signingType(), entry.slot(),
-              entry.epoch(), entry.decision(), entry.reason() + " (via " + user + ")")));
+      ApprovalStore approvals = new ApprovalStore(database.dataSource(), Clock.systemUTC(), viaCli(audit));
       PolicyEngine engine = new PolicyEngine(
           PolicyStore.open(database.dataSource(), database.dialect(), RuleRegistry.builtIn()),
           new CounterStore(database.dataSource(), Clock.systemUTC()), approvals);
@@ -31,6 +27,28 @@ record PolicyStores(Database database, PolicyEngine engine, IdentityStore identi
       database.close();
       throw e;
     }
+  }
+
+  /**
+   * The TOTP check of a vote cast here (with {@code requiredByPolicy} from {@link dev.palisade.policy.ApproverPolicy}) ({@link dev.palisade.server.totp.ApproverTotp#checkVote}); the
+   * operator's KEK is opened only for an approver that has enrolled, as its secret needs it.
+   */
+  void checkTotp(StoreOptions store, KekOptions kek, dev.palisade.auth.Identity voter, String code,
+      boolean requiredByPolicy) {
+    boolean enrolled = TotpCommands.enrolled(database, voter.id().value());
+    try (dev.palisade.server.keys.OperatorKeks keks =
+        TotpCommands.openKeks(store, kek, database, identities, voter.id().value(), enrolled, false)) {
+      new dev.palisade.server.totp.ApproverTotp(new dev.palisade.auth.TotpStore(database.dataSource()), identities,
+          keks, Clock.systemUTC(), viaCli(audit))
+          .checkVote(voter, enrolled ? TotpCommands.codeOrPrompt(code, voter.id().value()) : code, requiredByPolicy);
+    }
+  }
+
+  /** Steps taken here are the named identity's (or the CLI user's), done through the local CLI by this user. */
+  static java.util.function.Consumer<AuditEntry> viaCli(AuditLog audit) {
+    String user = cliUser();
+    return entry -> audit.append(new AuditEntry(entry.time(), entry.identity(), entry.operator(), entry.key(),
+        entry.signingType(), entry.slot(), entry.epoch(), entry.decision(), entry.reason() + " (via " + user + ")"));
   }
 
   static String cliUser() {

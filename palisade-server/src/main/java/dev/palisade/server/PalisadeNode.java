@@ -3,6 +3,7 @@ package dev.palisade.server;
 import dev.palisade.auth.AuditLog;
 import dev.palisade.auth.AuthStoreOptions;
 import dev.palisade.auth.IdentityStore;
+import dev.palisade.auth.TotpStore;
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.access.AccessControl;
@@ -15,6 +16,7 @@ import dev.palisade.server.access.LoopbackOnly;
 import dev.palisade.server.keys.Actor;
 import dev.palisade.server.keys.KeyRegistry;
 import dev.palisade.server.keys.OperatorKeks;
+import dev.palisade.server.totp.ApproverTotp;
 import dev.palisade.server.logging.RefusalLog;
 import dev.palisade.vault.keys.LoadSummary;
 import java.time.Instant;
@@ -169,9 +171,12 @@ public final class PalisadeNode implements AutoCloseable {
                   },
                   new AdminApi(access, auditLog, auditWriter::appendDurably, this::reload),
                   new KeymanagerApi(access, registry, slashing),
-                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC()),
+                  new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC(),
+                      new ApproverTotp(new TotpStore(database.dataSource()), identities, keks, Clock.systemUTC(),
+                          auditLog::append)),
                   new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evm(),
-                      auditWriter::submit)));
+                      auditWriter::submit),
+                  slashing == null ? null : new dev.palisade.slashing.Watermarks(database.dataSource())));
     } catch (RuntimeException e) {
       watchdog.close();
       closeResources();

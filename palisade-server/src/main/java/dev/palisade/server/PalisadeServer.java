@@ -73,7 +73,9 @@ public final class PalisadeServer implements AutoCloseable {
       AdminApi admin,
       KeymanagerApi keymanager,
       PolicyAdminApi policyAdmin,
-      dev.palisade.server.evm.EvmApi evm) {}
+      dev.palisade.server.evm.EvmApi evm,
+      /** The slashing store's per-key rows, for the console; null when slashing protection is off. */
+      dev.palisade.slashing.Watermarks watermarks) {}
 
   /** The OpenAPI 3 document of every route (a resource kept beside the code, checked by a test). */
   private static byte[] openApiDocument() {

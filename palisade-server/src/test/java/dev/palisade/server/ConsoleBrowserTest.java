@@ -25,14 +25,16 @@ import org.openqa.selenium.WebElement;
 
 /**
  * The console in a real browser, on a node with two operators: {@code default} (one key, signed
- * {@value #SIGNED} attestations and was refused {@value #REFUSED}) and {@code opb} (one key of its
- * own). Screenshots of each page go to {@code target/console-screenshots}.
+ * {@value #SIGNED} attestations and a block at slot {@value #BLOCK_SLOT}, was refused {@value #REFUSED},
+ * and one generated secp256k1 account) and {@code opb} (one key of its own). Screenshots of each page
+ * go to {@code target/console-screenshots}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
   static final int SIGNED = 3;
   static final int REFUSED = 2;
+  static final long BLOCK_SLOT = 37;
 
   @TempDir static Path temp;
   TenantNode tenants;
@@ -40,6 +42,7 @@ class ConsoleBrowserTest {
   String ops;
   String opbAdmin;
   String opbKey;
+  String evmAddress;
 
   private final java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
   private java.io.PrintStream originalErr;
@@ -62,7 +65,7 @@ class ConsoleBrowserTest {
     }, true, java.nio.charset.StandardCharsets.UTF_8));
     tenants = TenantNode.start(temp.resolve("node"), null);
     tenants.node.addKeys(List.of(BlsSecretKey.fromBytes(Hex.decode(SigningApiTest.SECRET))));
-    ops = tenants.identity("ops", "default", "admin,keys:read,validate");
+    ops = tenants.identity("ops", "default", "admin,keys:read,keys:write,validate");
     opbAdmin = tenants.identity("opb-admin", "opb", "admin,keys:read,keys:write");
     BlsSecretKey opb = TenantNode.newKey();
     opbKey = opb.publicKey().toHex();
@@ -78,7 +81,12 @@ class ConsoleBrowserTest {
       assertEquals(412, tenants.call("POST", sign, ops,
           SigningApiTest.attestation(i, i + 1, "0x" + "1" + i + "11".repeat(31))).statusCode());
     }
-    awaitAuditRows(SIGNED + REFUSED);
+    assertEquals(200, tenants.call("POST", sign, ops, TwoInstancesRaceTest.block(BLOCK_SLOT, "0x" + "00".repeat(32)))
+        .statusCode());
+    HttpResponse<String> generated = tenants.call("POST", "/admin/v1/evm/keys", ops, "{\"generate\":true}");
+    assertEquals(201, generated.statusCode(), generated.body());
+    evmAddress = TenantNode.read(generated.body()).get("address").asText();
+    awaitAuditRows(SIGNED + REFUSED + 1);
     browser = ConsoleBrowser.open(temp.resolve("chrome"), tenants.node.port());
   }
 
@@ -87,7 +95,7 @@ class ConsoleBrowserTest {
     for (int attempt = 0; attempt < 100; attempt++) {
       JsonNode tail = TenantNode.read(tenants.call("GET", "/admin/v1/audit?rows=100", ops, null).body());
       if (StreamSupport.stream(tail.spliterator(), false)
-          .filter(row -> "ATTESTATION".equals(row.path("type").asText())).count() >= rows) {
+          .filter(row -> List.of("ATTESTATION", "BLOCK_V2").contains(row.path("type").asText())).count() >= rows) {
         return;
       }
       Thread.sleep(100);
@@ -135,10 +143,26 @@ class ConsoleBrowserTest {
     browser.screenshot("overview");
 
     browser.get("/console/keys");
-    assertTrue(browser.text("keys").contains(SigningApiTest.PUBKEY), browser.text("keys"));
-    assertEquals(String.valueOf(REFUSED), browser.driver.findElement(By.cssSelector("#keys td.refusals")).getText());
+    WebElement bls = browser.driver.findElement(By.cssSelector("#keys tr[data-key='" + SigningApiTest.PUBKEY + "']"));
+    assertEquals("default", bls.findElement(By.className("operator")).getText());
+    assertEquals("BLS", bls.findElement(By.className("type")).getText());
+    assertEquals("enabled", bls.findElement(By.className("state")).getText());
+    assertEquals("read-only", bls.findElement(By.className("management")).getText());
+    assertEquals(String.valueOf(BLOCK_SLOT), bls.findElement(By.className("block-slot")).getText());
+    // attestations (0,1), (1,2), (2,3) were signed: the watermark is the last one
+    assertEquals(String.valueOf(SIGNED - 1), bls.findElement(By.className("att-source")).getText());
+    assertEquals(String.valueOf(SIGNED), bls.findElement(By.className("att-target")).getText());
+    assertEquals(String.valueOf(REFUSED), bls.findElement(By.className("refusals")).getText());
+    WebElement evm = browser.driver.findElement(By.cssSelector("#keys tr[data-key='" + evmAddress + "']"));
+    assertEquals("secp256k1", evm.findElement(By.className("type")).getText());
+    assertEquals(evmAddress, evm.findElement(By.className("key")).getText());
+    assertFalse(evmAddress.equals(evmAddress.toLowerCase(java.util.Locale.ROOT)), "EIP-55 checksummed: " + evmAddress);
+    assertEquals("managed", evm.findElement(By.className("management")).getText());
+    assertEquals("2 key(s)", browser.text("keys-count"));
     assertFalse(browser.source().contains(opbKey.substring(2)), "another operator's key is not shown");
     browser.screenshot("keys");
+    browser.get("/console/keys?page=two");
+    assertEquals("page must be a page number (1, 2, …)", browser.text("message"));
   }
 
   @Test
@@ -154,7 +178,7 @@ class ConsoleBrowserTest {
     browser.screenshot("refusals");
     browser.get("/console/audit");
     assertTrue(browser.text("chain").contains("intact"), browser.text("chain"));
-    assertEquals(SIGNED, browser.driver.findElements(By.cssSelector("#audit tr.signed")).size());
+    assertEquals(SIGNED + 1, browser.driver.findElements(By.cssSelector("#audit tr.signed")).size(), "and the block");
     browser.screenshot("audit");
     // the approvals and policies pages are photographed by ConsoleApprovalsBrowserTest, with something on them
   }

@@ -100,6 +100,17 @@ class OpenApiTest {
           new Call("GET", "/admin/v1/approvals/nope", "/admin/v1/approvals/{id}", ops, null),
           new Call("POST", "/admin/v1/approvals/nope/approve", "/admin/v1/approvals/{id}/approve", ops, null),
           new Call("POST", "/admin/v1/approvals/nope/deny", "/admin/v1/approvals/{id}/deny", ops, null),
+          new Call("POST", "/admin/v1/approvals/nope/approve", "/admin/v1/approvals/{id}/approve", ops, "{\"totp\":5}"),
+          // an approver's TOTP: ops (admin, approve) enrolls itself; weak holds no approve scope
+          new Call("GET", "/admin/v1/identities/ops/totp", "/admin/v1/identities/{name}/totp", ops, null),
+          new Call("POST", "/admin/v1/identities/weak/totp", "/admin/v1/identities/{name}/totp", ops, null),
+          new Call("POST", "/admin/v1/identities/ops/totp", "/admin/v1/identities/{name}/totp", ops, null),
+          new Call("POST", "/admin/v1/identities/ops/totp/confirm", "/admin/v1/identities/{name}/totp/confirm", ops,
+              "{\"totp\":\"12\"}"),
+          new Call("POST", "/admin/v1/identities/ops/totp/confirm", "/admin/v1/identities/{name}/totp/confirm", weak,
+              "{\"totp\":\"123456\"}"),
+          new Call("DELETE", "/admin/v1/identities/ops/totp", "/admin/v1/identities/{name}/totp", ops, null),
+          new Call("DELETE", "/admin/v1/identities/ops/totp", "/admin/v1/identities/{name}/totp", ops, null),
           // EVM: import the first EIP-191 vector's key, sign with it through every surface, delete it.
           new Call("POST", "/admin/v1/evm/keys", null, ops, evmImport),
           new Call("POST", "/admin/v1/evm/keys", null, ops, evmImport),

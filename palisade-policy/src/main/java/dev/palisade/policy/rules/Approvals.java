@@ -3,6 +3,7 @@ package dev.palisade.policy.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.auth.SigningScopes;
 import dev.palisade.policy.Fields;
+import dev.palisade.policy.ApprovalRule;
 import dev.palisade.policy.InvalidPolicyException;
 import dev.palisade.policy.Rule;
 import dev.palisade.policy.RuleOutcome;
@@ -32,7 +33,7 @@ public final class Approvals implements RuleType {
     int index = 0;
     for (JsonNode entry : section) {
       String at = path + "[" + index++ + "]";
-      Fields.onlyKnown(entry, at, Set.of("type", "approvals", "approval_lifetime"));
+      Fields.onlyKnown(entry, at, Set.of("type", "approvals", "approval_lifetime", "totp"));
       String type = Fields.text(entry, "type", at).orElse("");
       if (SigningScopes.requiredFor(type).isEmpty()) {
         throw new InvalidPolicyException(at + ".type", at + ".type must be a Web3Signer signing type such as DEPOSIT");
@@ -42,9 +43,9 @@ public final class Approvals implements RuleType {
         throw new InvalidPolicyException(at + ".approvals", at + ".approvals must be between 1 and " + ExitRules.MAX_APPROVALS);
       }
       Duration lifetime = Fields.duration(entry, "approval_lifetime", at).orElse(ExitRules.DEFAULT_LIFETIME);
-      rules.add(request -> request.typeName().equals(type)
+      rules.add(new ApprovalRule(type, ApprovalRule.totpRequired(entry, at), request -> request.typeName().equals(type)
           ? new RuleOutcome.NeedsApproval((int) count, lifetime, type + " with key " + request.key().toHex())
-          : RuleOutcome.PASS);
+          : RuleOutcome.PASS));
     }
     return rules;
   }

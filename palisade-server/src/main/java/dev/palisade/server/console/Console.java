@@ -67,7 +67,15 @@ public final class Console {
     router.post("/console/logout").handler(this::requireSession).handler(form(FORM_LIMIT))
         .handler(this::requireCsrf).handler(this::logout);
     page(router, "overview", "Overview", pages::overview);
-    page(router, "keys", "Keys", pages::keys);
+    router.get("/console/keys").handler(this::requireSession).handler(ctx -> {
+      String page = ctx.request().getParam("page");
+      if (page != null && !page.matches("[1-9][0-9]{0,6}")) {
+        plainFailure(ctx, 400, "page must be a page number (1, 2, …)");
+        return;
+      }
+      asCaller(ctx, "keys", "Keys", (caller, frame) ->
+          new Rendered(200, "keys", pages.keys(caller, frame, page == null ? 1 : Integer.parseInt(page))));
+    });
     page(router, "refusals", "Refusals", pages::refusals);
     page(router, "audit", "Audit log", pages::audit);
     page(router, "identities", "Identities", (caller, frame) -> pages.identities(caller, frame, null, null, null));

@@ -68,7 +68,7 @@ final class ConsoleActions {
       return new Console.Rendered(404, "approvals", pages.approvals(caller, frame, "No such action: " + vote));
     }
     try {
-      policy.vote(caller, id, vote.equals("approve"));
+      policy.vote(caller, id, vote.equals("approve"), ctx.request().getFormAttribute("totp"));
       return new Console.Rendered(200, "approvals", pages.approvals(caller, frame, "Your " + vote + " is recorded."));
     } catch (ApiException e) {
       return new Console.Rendered(ErrorResponses.statusOf(e), "approvals",

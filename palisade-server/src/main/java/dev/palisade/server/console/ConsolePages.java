@@ -25,10 +25,12 @@ final class ConsolePages {
   static final int AUDIT_ROWS = 10_000;
 
   private final PalisadeServer.Services services;
+  private final KeyRows keyRows;
   private final Clock clock;
 
   ConsolePages(PalisadeServer.Services services, Clock clock) {
     this.services = services;
+    this.keyRows = new KeyRows(services, clock);
     this.clock = clock;
   }
 
@@ -66,25 +68,9 @@ final class ConsolePages {
         pending.denied(), pending.value());
   }
 
-  Views.Keys keys(Identity caller, Views.Frame frame) {
-    Section<List<JsonNode>> keys = Section.of(caller, this::keyNodes, List.of());
+  Views.Keys keys(Identity caller, Views.Frame frame, int page) {
     Section<List<Views.AuditRow>> audit = Section.of(caller, c -> auditRows(c, AUDIT_ROWS), List.of());
-    Instant dayAgo = clock.instant().minus(Duration.ofDays(1));
-    Map<String, Integer> refusals = new TreeMap<>();
-    audit.value().stream()
-        .filter(row -> row.decision().equals("REFUSED") && row.key() != null)
-        .filter(row -> Instant.parse(row.time()).isAfter(dayAgo))
-        .forEach(row -> refusals.merge(row.key(), 1, Integer::sum));
-    Map<String, String> lastSigned = new TreeMap<>();
-    audit.value().stream().filter(row -> row.decision().equals("SIGNED") && row.key() != null) // newest first
-        .forEach(row -> lastSigned.putIfAbsent(row.key(), row.type()
-            + (row.slot() != null ? " slot " + row.slot() : row.epoch() != null ? " epoch " + row.epoch() : "")));
-    List<Views.Key> rows = keys.value().stream().map(key -> new Views.Key(
-        key.path("validating_pubkey").asText(), key.path("readonly").asBoolean(),
-        key.path("derivation_path").asText(""), lastSigned.get(key.path("validating_pubkey").asText()),
-        refusals.getOrDefault(key.path("validating_pubkey").asText(), 0)))
-        .toList();
-    return new Views.Keys(frame, keys.denied(), rows, audit.denied());
+    return keyRows.page(caller, frame, page, audit.value(), audit.denied());
   }
 
   Views.Refusals refusals(Identity caller, Views.Frame frame) {
@@ -126,7 +112,9 @@ final class ConsolePages {
       }
       return rows;
     }, List.of());
-    return new Views.Approvals(frame, listed.denied(), listed.value(), message);
+    boolean totp = Section.of(caller, c -> services.policyAdmin().totp().status(dev.palisade.server.totp.ApproverTotp.Actor.of(c), c.id().value()).equals("confirmed"),
+        false).value();
+    return new Views.Approvals(frame, listed.denied(), listed.value(), message, totp);
   }
 
   /** {@code scope} and {@code id} default to the caller's operator's own policy. */

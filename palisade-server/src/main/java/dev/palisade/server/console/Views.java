@@ -30,10 +30,17 @@ public final class Views {
       String auditDenied, List<TypeCounts> lastHour, String lastHourNote, String latencySvg, List<Health> health,
       String approvalsDenied, int pendingApprovals) {}
 
-  /** {@code lastSigned}: the newest signature in the audit rows read (type and slot or epoch), or null. */
-  public record Key(String publicKey, boolean readOnly, String derivationPath, String lastSigned, int refusalsLastDay) {}
+  /**
+   * One key: {@code id} is a BLS public key or an EIP-55 address; {@code state} the slashing store's
+   * enabled flag ("—" where it does not apply or is unknown); watermarks null when none is recorded;
+   * {@code lastSigned}: the newest signature in the audit rows read (type and slot or epoch), or null.
+   */
+  public record Key(String id, String operator, String type, String state, String management, String derivationPath,
+      String blockSlot, String attestationSource, String attestationTarget, String lastSigned, int refusalsLastDay) {}
 
-  public record Keys(Frame frame, String denied, List<Key> keys, String refusalsDenied) {}
+  /** One page of keys ({@code page} of {@code pages}, 1-based; {@code total} keys in all). */
+  public record Keys(Frame frame, String denied, List<Key> keys, String refusalsDenied, String watermarksDenied,
+      int page, int pages, int total) {}
 
   public record Refusals(Frame frame, String denied, List<AuditRow> rows) {}
 
@@ -57,5 +64,6 @@ public final class Views {
   public record Policies(Frame frame, String scope, String id, String denied,
       List<PolicyVersion> versions) {}
 
-  public record Approvals(Frame frame, String denied, List<Approval> approvals, String message) {}
+  /** {@code totp}: the session's identity has confirmed a TOTP second factor, so each vote asks for a code. */
+  public record Approvals(Frame frame, String denied, List<Approval> approvals, String message, boolean totp) {}
 }

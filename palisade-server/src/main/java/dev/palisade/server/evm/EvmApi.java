@@ -193,7 +193,7 @@ public final class EvmApi {
   }
 
   /** Accounts of the caller's operator that this node holds (checksummed). */
-  List<Address> accounts(Identity caller) {
+  public List<Address> accounts(Identity caller) {
     if (!authorizer.canListEvmKeys(caller)) {
       throw new ApiException.Forbidden("missing scope keys:read (or any sign:evm scope)");
     }

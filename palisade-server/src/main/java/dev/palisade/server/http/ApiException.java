@@ -95,6 +95,13 @@ public abstract sealed class ApiException extends RuntimeException {
     }
   }
 
+  /** The caller spent its budget of attempts (429), e.g. wrong TOTP codes; try again later. */
+  public static final class TooManyRequests extends ApiException {
+    public TooManyRequests(String message) {
+      super(message);
+    }
+  }
+
   /** A store the request needs is unavailable, or the signer is not ready; try again later. */
   public static final class Unavailable extends ApiException {
     public Unavailable(String message) {

@@ -31,6 +31,8 @@ public final class ErrorResponses {
       return 409;
     } else if (failure instanceof ApiException.Refused || failure instanceof ApiException.ApprovalRequired) {
       return 412;
+    } else if (failure instanceof ApiException.TooManyRequests) {
+      return 429;
     } else if (failure instanceof ApiException.Unavailable
         || failure instanceof java.util.concurrent.RejectedExecutionException) {
       return 503;

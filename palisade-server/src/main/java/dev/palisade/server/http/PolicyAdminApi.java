@@ -16,12 +16,14 @@ import dev.palisade.auth.SigningScopes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.policy.Approval;
 import dev.palisade.policy.ApprovalException;
+import dev.palisade.policy.ApproverPolicy;
 import dev.palisade.policy.InvalidPolicyException;
 import dev.palisade.policy.PolicyEngine;
 import dev.palisade.policy.PolicyTarget;
 import dev.palisade.policy.PolicyUnavailableException;
 import dev.palisade.policy.PolicyVersion;
 import dev.palisade.server.access.AccessControl;
+import dev.palisade.server.totp.ApproverTotp;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +46,19 @@ public final class PolicyAdminApi {
   private final PolicyEngine engine;
   private final AuditLog auditLog;
   private final Clock clock;
+  private final ApproverTotp totp;
 
-  public PolicyAdminApi(AccessControl access, PolicyEngine engine, AuditLog auditLog, Clock clock) {
+  public PolicyAdminApi(AccessControl access, PolicyEngine engine, AuditLog auditLog, Clock clock, ApproverTotp totp) {
     this.access = access;
     this.engine = engine;
     this.auditLog = auditLog;
     this.clock = clock;
+    this.totp = totp;
+  }
+
+  /** The approvers' second factor: enrollment, and the check each vote passes first. */
+  public ApproverTotp totp() {
+    return totp;
   }
 
   public ObjectNode setPolicy(Identity caller, String scope, String id, byte[] body) {
@@ -92,12 +101,14 @@ public final class PolicyAdminApi {
         .orElseThrow(() -> new ApiException.NotFound("no approval " + id)));
   }
 
-  public ObjectNode vote(Identity caller, String id, boolean approve) {
+  /** One vote; an approver that enrolled TOTP gives a fresh code ({@code totpCode}, null for none) or no vote is recorded. */
+  public ObjectNode vote(Identity caller, String id, boolean approve, String totpCode) {
     require(caller, Scope.APPROVE);
+    totp.checkVote(caller, totpCode, guarded(() -> new ApproverPolicy(engine).totpRequiredToVote(caller.operator(), id)));
     return describe(approvalStep(() -> engine.approvals().vote(caller, id, approve)));
   }
 
-  /** A pre-approval: {@code {"key", "type", "valid_until", "approvals"}}; the caller's vote is the first. */
+  /** A pre-approval: {@code {"key", "type", "valid_until", "approvals"[, "totp"]}}; the caller's vote is the first. */
   public ObjectNode grantAhead(Identity caller, byte[] body) {
     require(caller, Scope.APPROVE);
     JsonNode request = JsonBodies.object(body);
@@ -121,6 +132,8 @@ public final class PolicyAdminApi {
     if (!access.store().ownerOf(key).map(caller.operator()::equals).orElse(false)) {
       throw new ApiException.NotFound("no key " + key.toHex());
     }
+    boolean required = guarded(() -> new ApproverPolicy(engine).totpRequiredToGrant(caller.operator(), key, type));
+    totp.checkVote(caller, JsonBodies.text(request, "totp", false), required); // the grantor's vote is the first
     return describe(approvalStep(() -> engine.approvals().grantAhead(caller, key, type, count.asInt(2), until)));
   }
 
