@@ -171,7 +171,7 @@ public final class PalisadeNode implements AutoCloseable {
                   new KeymanagerApi(access, registry, slashing),
                   new PolicyAdminApi(access, policyEngine, auditLog, Clock.systemUTC()),
                   new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evm(),
-                      auditWriter::submit)));
+                      auditWriter::submit, new PolicyGate(policyEngine, metrics, Clock.systemUTC()), Clock.systemUTC())));
     } catch (RuntimeException e) {
       watchdog.close();
       closeResources();

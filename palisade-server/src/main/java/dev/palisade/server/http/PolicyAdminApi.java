@@ -161,7 +161,9 @@ public final class PolicyAdminApi {
   private String ownerOf(PolicyTarget target, Identity caller) {
     return switch (target.scope()) {
       case OPERATOR -> target.id();
-      case KEY -> access.store().ownerOf(BlsPublicKey.fromHex(target.id())).map(OperatorId::value).orElse("");
+      case KEY -> (target.id().length() == 42 // an EVM address, else a BLS public key
+          ? new dev.palisade.auth.EvmKeyOwners(access.store()).ownerOf(target.id())
+          : access.store().ownerOf(BlsPublicKey.fromHex(target.id()))).map(OperatorId::value).orElse("");
       case IDENTITY -> access.store().findIdentity(IdentityId.of(target.id()))
           .map(identity -> identity.operator().value()).orElse("");
     };
@@ -201,7 +203,7 @@ public final class PolicyAdminApi {
         .put("id", approval.id())
         .put("operator", approval.operator())
         .put("requester", approval.requester())
-        .put("key", approval.key().toHex())
+        .put("key", approval.key())
         .put("type", approval.signingType())
         .put("signing_root", approval.signingRoot().map(Object::toString).orElse("*"))
         .put("summary", approval.summary())
