@@ -174,10 +174,7 @@ public final class EvmApi {
   /** A transaction parsed from its eth_signTransaction object; {@code from}, when given, must be the key. */
   static EvmTransaction transaction(JsonNode tx, Address signer, String path) {
     try {
-      if (tx != null && tx.hasNonNull("from") && !address(tx.get("from").asText(), path + ".from").equals(signer)) {
-        throw new ApiException.BadRequest(path + ".from", path + ".from: is not the signing account " + signer);
-      }
-      return dev.palisade.evm.TransactionJson.parse(tx, path);
+      return dev.palisade.evm.EvmRequestBodies.transaction(tx, signer, path);
     } catch (InvalidRequestException e) {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }

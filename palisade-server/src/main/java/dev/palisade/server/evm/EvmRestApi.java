@@ -9,6 +9,7 @@ import dev.palisade.eth2.Hex;
 import dev.palisade.eth2.signing.InvalidRequestException;
 import dev.palisade.evm.Address;
 import dev.palisade.evm.EvmJson;
+import dev.palisade.evm.EvmRequestBodies;
 import dev.palisade.evm.EvmSignature;
 import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.evm.EvmTransaction;
@@ -46,13 +47,7 @@ final class EvmRestApi {
     JsonNode json = json(body);
     PersonalMessage message;
     try {
-      String text = EvmJson.text(json, "message", "message");
-      String encoding = json.hasNonNull("encoding") ? json.get("encoding").asText() : "utf8";
-      message = switch (encoding) {
-        case "utf8" -> new PersonalMessage(text.getBytes(StandardCharsets.UTF_8));
-        case "hex" -> new PersonalMessage(EvmJson.bytes(json, "message", "message", -1));
-        default -> throw new InvalidRequestException("encoding", "must be utf8 or hex");
-      };
+      message = EvmRequestBodies.personal(json);
     } catch (InvalidRequestException e) {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }

@@ -161,7 +161,7 @@ public final class PolicyAdminApi {
   private String ownerOf(PolicyTarget target, Identity caller) {
     return switch (target.scope()) {
       case OPERATOR -> target.id();
-      case KEY -> (target.id().length() == 42 // an EVM address, else a BLS public key
+      case KEY -> (target.isEvmKey()
           ? new dev.palisade.auth.EvmKeyOwners(access.store()).ownerOf(target.id())
           : access.store().ownerOf(BlsPublicKey.fromHex(target.id()))).map(OperatorId::value).orElse("");
       case IDENTITY -> access.store().findIdentity(IdentityId.of(target.id()))
