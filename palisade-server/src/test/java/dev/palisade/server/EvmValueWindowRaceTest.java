@@ -56,10 +56,10 @@ class EvmValueWindowRaceTest {
           SecretBytes.takeOwnership(Hex.decode(KEY.get("secretKey").asText()))));
       String wallet = first.identity("wallet", "default", "sign:evm:tx");
 
-      // equal values: 25 of 120 fit, exactly
+      // equal values: 25 of 120 fit, exactly (month-long windows: the run never straddles a window boundary)
       BigInteger limit = VALUE.multiply(BigInteger.valueOf(25));
       first.setPolicy("default", "key", KEY.get("address").asText(),
-          "rules: {evm_value_windows: [{max: '" + limit + "', window: P1D}]}");
+          "rules: {evm_value_windows: [{max: '" + limit + "', window: P31D}]}");
       Thread.sleep(300); // the second instance re-reads the policy revision at most every 250 ms
       List<BigInteger> equal = new ArrayList<>();
       for (int i = 0; i < REQUESTS; i++) {
@@ -75,7 +75,7 @@ class EvmValueWindowRaceTest {
       // random values (seeded, multiples of the 1e3 counting unit so "fits" is exact): greedy in arrival order
       BigInteger randomLimit = BigInteger.TEN.pow(21);
       first.setPolicy("default", "key", KEY.get("address").asText(),
-          "rules: {evm_value_windows: [{max: '" + randomLimit + "', window: PT12H}]}");
+          "rules: {evm_value_windows: [{max: '" + randomLimit + "', window: P30D}]}");
       Thread.sleep(300);
       Random random = new Random(2026);
       List<BigInteger> values = new ArrayList<>();
