@@ -163,9 +163,9 @@ final class PolicyCommands implements Runnable {
   }
 
   @Command(name = "test", mixinStandardHelpOptions = true,
-      description = {"Dry run: the decision the current policies give a request FILE, and the rule: a Web3Signer",
-          "signing request for a BLS --key, or for an EVM address as --key the body the typed REST endpoint",
-          "takes (/api/v1/evm/{address}/sign/<--evm-kind>).",
+      description = {"Dry run: the decision the current policies give a request FILE, and the rule.",
+          "FILE is a Web3Signer signing request for a BLS --key; for an EVM address as --key, the body the typed",
+          "REST endpoint takes (/api/v1/evm/{address}/sign/<--evm-kind>).",
           "Records nothing. Exit code 0 when allowed, 3 when denied or held for approval."})
   static final class Test implements Callable<Integer> {
     @Spec CommandSpec spec;
