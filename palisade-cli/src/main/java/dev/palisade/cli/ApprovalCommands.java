@@ -84,7 +84,7 @@ final class ApprovalCommands implements Runnable {
             .orElseThrow(() -> new IllegalArgumentException("no approval " + id));
         PrintWriter out = spec.commandLine().getOut();
         print(out, approval);
-        out.println("key " + approval.key().toHex() + "  signing root " + approval.signingRoot().map(Object::toString).orElse("* (any, pre-approval)")
+        out.println("key " + approval.key() + "  signing root " + approval.signingRoot().map(Object::toString).orElse("* (any, pre-approval)")
             + "  policy v" + approval.policyVersion());
         approval.votes().forEach(vote -> out.println("  " + (vote.approve() ? "approved" : "denied") + " by "
             + vote.approver() + " at " + vote.at()));

@@ -9,7 +9,11 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.signing.SigningRequest;
 import dev.palisade.eth2.signing.SigningRequestDecoder;
 import dev.palisade.policy.Decision;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.palisade.evm.Address;
+import dev.palisade.evm.EvmRequestBodies;
 import dev.palisade.policy.PolicyRequest;
+import dev.palisade.policy.PolicySubject;
 import dev.palisade.policy.PolicyTarget;
 import dev.palisade.policy.PolicyVersion;
 import java.io.PrintWriter;
@@ -96,7 +100,8 @@ final class PolicyCommands implements Runnable {
     private static String operatorOf(PolicyStores stores, PolicyTarget target) {
       return switch (target.scope()) {
         case OPERATOR -> target.id();
-        case KEY -> stores.identities().ownerOf(BlsPublicKey.fromHex(target.id())).map(Object::toString).orElse(null);
+        case KEY -> (target.isEvmKey() ? new dev.palisade.auth.EvmKeyOwners(stores.identities()).ownerOf(target.id())
+            : stores.identities().ownerOf(BlsPublicKey.fromHex(target.id()))).map(Object::toString).orElse(null);
         case IDENTITY -> stores.identities().findIdentity(IdentityId.of(target.id()))
             .map(identity -> identity.operator().value()).orElse(null);
       };
@@ -158,7 +163,9 @@ final class PolicyCommands implements Runnable {
   }
 
   @Command(name = "test", mixinStandardHelpOptions = true,
-      description = {"Dry run: the decision the current policies give a Web3Signer request FILE, and the rule.",
+      description = {"Dry run: the decision the current policies give a request FILE, and the rule.",
+          "FILE is a Web3Signer signing request for a BLS --key; for an EVM address as --key, the body the typed",
+          "REST endpoint takes (/api/v1/evm/{address}/sign/<--evm-kind>).",
           "Records nothing. Exit code 0 when allowed, 3 when denied or held for approval."})
   static final class Test implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -167,8 +174,12 @@ final class PolicyCommands implements Runnable {
     @Option(names = "--config-file", description = "YAML file of option values")
     Path configFile;
 
-    @Option(names = "--key", required = true, description = "the public key to sign with")
+    @Option(names = "--key", required = true, description = "the BLS public key or the EVM address to sign with")
     String key;
+
+    @Option(names = "--evm-kind", defaultValue = "transaction",
+        description = "for an EVM address: transaction (default), eip191, eip712 or raw")
+    String evmKind;
 
     @Option(names = "--identity", required = true, description = "the identity that would ask")
     String identity;
@@ -179,18 +190,24 @@ final class PolicyCommands implements Runnable {
     @Option(names = "--at", description = "the time of the request (ISO-8601); default now")
     Instant at;
 
-    @Parameters(paramLabel = "FILE", description = "a Web3Signer signing request body (JSON)")
+    @Parameters(paramLabel = "FILE", description = "a Web3Signer signing request body, or an EVM REST body (JSON)")
     Path file;
 
     @Override
     public Integer call() throws Exception {
-      SigningRequest message = new SigningRequestDecoder().decode(Files.readAllBytes(file));
+      byte[] body = Files.readAllBytes(file);
       try (PolicyStores stores = PolicyStores.open(store)) {
         Identity caller = stores.identities().findIdentity(IdentityId.of(identity))
             .orElseThrow(() -> new IllegalArgumentException("no identity named " + identity));
-        PolicyRequest request = new PolicyRequest(message, message.signingRoot(store.resolveNetwork()),
-            BlsPublicKey.fromHex(key), caller.id(), caller.operator(),
-            address(source),
+        PolicySubject subject;
+        if (key.length() == 42) { // an EVM address (a BLS public key has 98 characters)
+          Address account = Address.parse(key);
+          subject = new PolicySubject.Evm(EvmRequestBodies.parse(evmKind, new ObjectMapper().readTree(body), account), account);
+        } else {
+          SigningRequest message = new SigningRequestDecoder().decode(body);
+          subject = new PolicySubject.Validator(message, message.signingRoot(store.resolveNetwork()), BlsPublicKey.fromHex(key));
+        }
+        PolicyRequest request = new PolicyRequest(subject, caller.id(), caller.operator(), address(source),
             at == null ? Instant.now() : at);
         Decision decision = stores.engine().dryRun(request);
         PrintWriter out = spec.commandLine().getOut();

@@ -95,6 +95,10 @@ class EvmKeysCommandsTest {
     assertTrue(!generated.out().matches("(?s).*[0-9a-f]{64}.*"), "no secret is printed");
 
     Outcome listed = run("keys", "list");
+    // EIP-191 is off unless a policy enables it: the operator's policy, set through the CLI
+    Path policy = Files.writeString(temp.resolve("policy.yaml"), "rules: {evm_signing: {eip191: true}}");
+    Outcome set = run("policy", "set", "operator", "default", policy.toString());
+    assertEquals(0, set.exitCode(), set.out() + set.err());
     assertTrue(listed.out().contains(VECTOR_ADDRESS + "  ") && listed.out().contains(generatedAddress + "  "), listed.out());
 
     NodeConfig config = new NodeConfig(new ServerConfig("127.0.0.1", 0, 1 << 20, 2),

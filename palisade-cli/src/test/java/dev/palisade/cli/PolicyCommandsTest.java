@@ -77,6 +77,34 @@ class PolicyCommandsTest {
   }
 
   @Test
+  void testDryRunsAnEvmRequestFileForAnAddress() throws Exception {
+    String account = "0x" + "a1".repeat(20);
+    assertEquals(0, run("operator", "create", "default").code());
+    assertEquals(0, run("identity", "create", "--name", "wallet", "--type", "token", "--operator", "default",
+        "--scopes", "sign:evm:tx,sign:evm:eip191").code());
+    assertEquals(0, run("policy", "set", "key", account, file("evm.yaml",
+        "rules: {evm_transaction: {chain_ids: [1], max_value: '1 ether'}}").toString()).code());
+    String tx = "{\"chainId\":\"0x1\",\"nonce\":\"0x0\",\"gas\":\"0x5208\",\"maxFeePerGas\":\"0x2\","
+        + "\"maxPriorityFeePerGas\":\"0x1\",\"to\":\"0x" + "35".repeat(20) + "\",\"value\":\"%s\"}";
+    PalisadeHarness.Outcome atLimit = run("policy", "test", "--key", account, "--identity", "wallet",
+        file("ok.json", tx.formatted("1000000000000000000")).toString());
+    assertEquals(0, atLimit.code(), atLimit.all());
+    assertTrue(atLimit.out().contains("decision: allow") && atLimit.out().contains("policy version: 1"), atLimit.out());
+    PalisadeHarness.Outcome above = run("policy", "test", "--key", account, "--identity", "wallet",
+        file("over.json", tx.formatted("1000000000000000001")).toString());
+    assertEquals(3, above.code(), above.all());
+    assertTrue(above.out().contains("decision: deny") && above.out().contains("rule: evm_value"), above.out());
+    PalisadeHarness.Outcome message = run("policy", "test", "--key", account, "--identity", "wallet",
+        "--evm-kind", "eip191", file("msg.json", "{\"message\":\"hello\"}").toString());
+    assertEquals(3, message.code(), message.all());
+    assertTrue(message.out().contains("rule: evm_eip191_disabled"), message.out());
+    PalisadeHarness.Outcome bad = run("policy", "test", "--key", account, "--identity", "wallet",
+        file("bad.json", "{\"chainId\":\"0x1\"}").toString());
+    assertEquals(1, bad.code(), bad.all());
+    assertTrue(bad.err().contains("transaction.nonce"), bad.err());
+  }
+
+  @Test
   void approversVoteAsNamedIdentitiesUnderTheSameRules() throws Exception {
     assertEquals(0, run("operator", "create", "default").code());
     assertEquals(0, run("operator", "create", "opb").code());

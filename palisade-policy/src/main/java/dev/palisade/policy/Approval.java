@@ -1,6 +1,5 @@
 package dev.palisade.policy;
 
-import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Bytes32;
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A request waiting for (or holding) other identities' approval. It admits exactly one signature:
- * {@code key} over {@code signingRoot}, asked for by {@code requester}, before {@code expiresAt}. A
+ * {@code key} (a BLS public key or an EVM address, 0x hex) over {@code signingRoot} (or the EVM
+ * digest), asked for by {@code requester}, before {@code expiresAt}. A
  * pre-approval has requester {@code *} (any identity not among its approvers) and no signing root
  * (any message of {@code signingType}).
  */
@@ -16,7 +16,7 @@ public record Approval(
     String id,
     String operator,
     String requester,
-    BlsPublicKey key,
+    String key,
     String signingType,
     Optional<Bytes32> signingRoot,
     int required,

@@ -1,6 +1,5 @@
 package dev.palisade.policy;
 
-import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Bytes32;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +25,7 @@ final class ApprovalRows {
         try (ResultSet rows = select.executeQuery()) {
           while (rows.next()) {
             approvals.add(new Approval(rows.getString(1), rows.getString(2), rows.getString(3),
-                BlsPublicKey.fromHex(rows.getString(4)), rows.getString(5),
+                rows.getString(4).trim(), rows.getString(5),
                 rootOf(rows.getString(6)),
                 rows.getInt(7), Approval.Status.valueOf(rows.getString(8)), rows.getString(9), rows.getLong(10),
                 Instant.ofEpochMilli(rows.getLong(11)), Instant.ofEpochMilli(rows.getLong(12)), votes(c, rows.getString(1))));

@@ -57,9 +57,9 @@ public final class ApprovalStore {
         insert.setString(1, id);
         insert.setString(2, request.operator().value());
         insert.setString(3, request.identity().value());
-        insert.setString(4, request.key().toHex());
+        insert.setString(4, request.keyId());
         insert.setString(5, request.typeName());
-        insert.setString(6, request.signingRoot().toHex());
+        insert.setString(6, request.subject().digestHex());
         insert.setInt(7, required);
         insert.setString(8, summary.length() > 500 ? summary.substring(0, 500) : summary);
         insert.setLong(9, policyVersion);
@@ -68,7 +68,7 @@ public final class ApprovalStore {
         return insert.executeUpdate();
       }
     });
-    record(request.identity().value(), request.operator().value(), request.key(), "APPROVAL_REQUEST",
+    record(request.identity().value(), request.operator().value(), request.keyId(), "APPROVAL_REQUEST",
         "approval " + id + " requested: " + summary + " needs " + required + " approval(s) (policy v" + policyVersion + ")");
     return find(id).orElseThrow();
   }
@@ -81,14 +81,14 @@ public final class ApprovalStore {
     // by status, not "the newest open one": two racing identical requests may each have opened one
     Optional<Approval> exact = select("where operator_id = ? and requester = ? and pubkey = ? and signing_root = ?"
         + " and status = 'APPROVED' and expires_at_ms > ? order by created_at_ms",
-        request.operator().value(), request.identity().value(), request.key().toHex(),
-        request.signingRoot().toHex(), request.time().toEpochMilli()).stream().findFirst();
+        request.operator().value(), request.identity().value(), request.keyId(),
+        request.subject().digestHex(), request.time().toEpochMilli()).stream().findFirst();
     if (exact.isPresent()) {
       return exact;
     }
     return select("where operator_id = ? and requester = '" + ANY + "' and pubkey = ? and signing_type = ?"
         + " and status = 'APPROVED' and expires_at_ms > ? order by created_at_ms",
-        request.operator().value(), request.key().toHex(), request.typeName(), request.time().toEpochMilli())
+        request.operator().value(), request.keyId(), request.typeName(), request.time().toEpochMilli())
         .stream()
         .filter(approval -> approval.votes().stream().noneMatch(vote -> vote.approver().equals(request.identity().value())))
         .findFirst();
@@ -126,7 +126,7 @@ public final class ApprovalStore {
         return insert.executeUpdate();
       }
     });
-    record(approver.id().value(), approver.operator().value(), key, "APPROVAL_GRANT_AHEAD", "approval " + id + ": " + summary);
+    record(approver.id().value(), approver.operator().value(), key.toHex(), "APPROVAL_GRANT_AHEAD", "approval " + id + ": " + summary);
     return vote(approver, id, true);
   }
 
@@ -139,8 +139,8 @@ public final class ApprovalStore {
   private Optional<Approval> findOpen(PolicyRequest request) {
     List<Approval> found = select("where operator_id = ? and requester = ? and pubkey = ? and signing_root = ?"
         + " and status in ('PENDING', 'APPROVED') and expires_at_ms > ? order by created_at_ms desc",
-        request.operator().value(), request.identity().value(), request.key().toHex(),
-        request.signingRoot().toHex(), request.time().toEpochMilli());
+        request.operator().value(), request.identity().value(), request.keyId(),
+        request.subject().digestHex(), request.time().toEpochMilli());
     return found.stream().findFirst();
   }
 
@@ -261,7 +261,10 @@ public final class ApprovalStore {
     return ApprovalRows.select(dataSource, COLUMNS, where, parameters);
   }
 
-  private void record(String identity, String operator, BlsPublicKey key, String event, String detail) {
-    audit.accept(new AuditEntry(clock.instant(), identity, operator, key, event, null, null, AuditDecision.CHANGED, detail));
+  /** {@code key}: a BLS public key goes in the row's key column; an EVM address (no such column) in the detail. */
+  private void record(String identity, String operator, String key, String event, String detail) {
+    boolean bls = key.length() == 98;
+    audit.accept(new AuditEntry(clock.instant(), identity, operator, bls ? BlsPublicKey.fromHex(key) : null, event, null,
+        null, AuditDecision.CHANGED, bls ? detail : detail + " (account " + key + ")"));
   }
 }

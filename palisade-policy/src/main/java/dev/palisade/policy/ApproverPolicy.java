@@ -30,18 +30,21 @@ public final class ApproverPolicy {
 
   /** Whether a pre-approval of {@code signingType} with {@code key} (any requester) needs its grantor's code. */
   public boolean totpRequiredToGrant(OperatorId operator, BlsPublicKey key, String signingType) {
-    return totpRequired(operator, key, ApprovalStore.ANY, signingType);
+    return totpRequired(operator, key.toHex(), ApprovalStore.ANY, signingType);
   }
 
   public boolean totpRequired(Approval approval) {
     return totpRequired(OperatorId.of(approval.operator()), approval.key(), approval.requester(), approval.signingType());
   }
 
-  /** {@code requester} {@code *} (a pre-approval): any requester, so only operator and key documents apply. */
-  public boolean totpRequired(OperatorId operator, BlsPublicKey key, String requester, String signingType) {
+  /**
+   * {@code keyId}: a BLS public key or an EVM address (0x hex). {@code requester} {@code *} (a
+   * pre-approval): any requester, so only operator and key documents apply.
+   */
+  public boolean totpRequired(OperatorId operator, String keyId, String requester, String signingType) {
     PolicySnapshot snapshot = policies.current();
     List<PolicyTarget> targets = new ArrayList<>(List.of(new PolicyTarget(PolicyScope.OPERATOR, operator.value()),
-        new PolicyTarget(PolicyScope.KEY, key.toHex())));
+        new PolicyTarget(PolicyScope.KEY, keyId)));
     if (!ApprovalStore.ANY.equals(requester)) {
       targets.add(new PolicyTarget(PolicyScope.IDENTITY, requester));
     }

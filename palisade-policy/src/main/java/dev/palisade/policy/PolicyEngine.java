@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Evaluates a request against the documents attached to its operator, its key and its identity.
- * Order: every stateless rule (any deny wins) → approval (a granted one is checked, an absent one
+ * Order: every stateless rule (any deny wins) → features off by default must have been enabled → approval (a granted one is checked, an absent one
  * is requested) → shared counters (recorded only now, so a denied request consumes no quota) →
  * the approval is consumed. Where two documents limit the same counter, the lowest limit applies.
  */
@@ -47,6 +47,7 @@ public final class PolicyEngine {
     long version = snapshot.version();
     List<RuleOutcome.NeedsApproval> needed = new ArrayList<>();
     Map<String, RuleOutcome.Count> counts = new LinkedHashMap<>();
+    java.util.Set<String> enabled = new java.util.HashSet<>();
     for (PolicyTarget target : targets(request)) {
       Optional<PolicyDocument> document = snapshot.document(target);
       if (document.isEmpty()) {
@@ -58,10 +59,17 @@ public final class PolicyEngine {
           return new Decision.Deny(deny.rule(), deny.message() + " (" + target + ")", version);
         } else if (outcome instanceof RuleOutcome.NeedsApproval approval) {
           needed.add(approval);
+        } else if (outcome instanceof RuleOutcome.Enable enable) {
+          enabled.addAll(enable.features());
         } else if (outcome instanceof RuleOutcome.Count count) {
           counts.merge(count.subject() + '\0' + count.counter() + '\0' + count.window(), count,
               (a, b) -> a.max() <= b.max() ? a : b);
         }
+      }
+    }
+    for (OptIn optIn : request.subject().optIns()) {
+      if (!enabled.contains(optIn.feature())) {
+        return new Decision.Deny(optIn.rule(), optIn.message(), version);
       }
     }
     Optional<Approval> granted = Optional.empty();
@@ -97,7 +105,7 @@ public final class PolicyEngine {
   private static List<PolicyTarget> targets(PolicyRequest request) {
     return List.of(
         new PolicyTarget(PolicyScope.OPERATOR, request.operator().value()),
-        new PolicyTarget(PolicyScope.KEY, request.key().toHex()),
+        new PolicyTarget(PolicyScope.KEY, request.keyId()),
         new PolicyTarget(PolicyScope.IDENTITY, request.identity().value()));
   }
 }

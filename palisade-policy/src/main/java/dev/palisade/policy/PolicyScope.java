@@ -25,13 +25,13 @@ public enum PolicyScope {
             + "'; valid scopes are: " + Arrays.stream(values()).map(PolicyScope::wireName).collect(Collectors.joining(", "))));
   }
 
-  /** The canonical target id (a key in lower-case 0x hex), so one target has one history. */
+  /** The canonical target id (a BLS key or an EVM address in lower-case 0x hex), so one target has one history. */
   public String normalize(String id) {
     try {
       return switch (this) {
         case OPERATOR -> OperatorId.of(id).value();
         case IDENTITY -> IdentityId.of(id).value();
-        case KEY -> BlsPublicKey.fromHex(id).toHex();
+        case KEY -> id.length() == 42 ? dev.palisade.evm.Address.parse(id).lowerHex() : BlsPublicKey.fromHex(id).toHex();
       };
     } catch (IllegalArgumentException e) {
       throw new InvalidPolicyException("id", "not a valid " + wireName() + " id: " + e.getMessage());

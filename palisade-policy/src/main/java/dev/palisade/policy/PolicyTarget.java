@@ -13,6 +13,11 @@ public record PolicyTarget(PolicyScope scope, String id) {
     return new PolicyTarget(PolicyScope.parse(scope), id);
   }
 
+  /** A KEY target that is an EVM address (0x + 40 hex), not a BLS public key (0x + 96 hex). */
+  public boolean isEvmKey() {
+    return scope == PolicyScope.KEY && id.length() == 42;
+  }
+
   @Override
   public String toString() {
     return scope.wireName() + "/" + id;

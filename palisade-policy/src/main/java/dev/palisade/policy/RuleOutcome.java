@@ -11,6 +11,16 @@ public sealed interface RuleOutcome {
   /** Refused; {@code rule} is the stable name a client sees in the 412 body. */
   record Deny(String rule, String message) implements RuleOutcome {}
 
+  /**
+   * This document switches on {@code features} that are off by default (EIP-191, EIP-712, raw signing,
+   * EIP-7702 delegates): a request that needs one is refused unless some applicable document enables it.
+   */
+  record Enable(java.util.Set<String> features) implements RuleOutcome {
+    public Enable {
+      features = java.util.Set.copyOf(features);
+    }
+  }
+
   /** Allowed only with {@code count} approvals from other identities of the operator, given within {@code lifetime}. */
   record NeedsApproval(int count, Duration lifetime, String what) implements RuleOutcome {}
 

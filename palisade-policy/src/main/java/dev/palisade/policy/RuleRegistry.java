@@ -1,5 +1,10 @@
 package dev.palisade.policy;
 
+import dev.palisade.policy.evm.Erc20Rules;
+import dev.palisade.policy.evm.EvmApprovals;
+import dev.palisade.policy.evm.EvmSigningRules;
+import dev.palisade.policy.evm.EvmTransactionRules;
+import dev.palisade.policy.evm.EvmValueWindows;
 import dev.palisade.policy.rules.Approvals;
 import dev.palisade.policy.rules.DepositRules;
 import dev.palisade.policy.rules.ExitRules;
@@ -21,10 +26,11 @@ public final class RuleRegistry {
     this.types = Map.copyOf(types);
   }
 
-  /** The validator rules. */
+  /** The validator rules and the EVM rules. */
   public static RuleRegistry builtIn() {
     return of(List.of(new DepositRules(), new RegistrationRules(), new ExitRules(), new RateLimits(),
-        new SourceCidrs(), new TimeLock(), new Approvals()));
+        new SourceCidrs(), new TimeLock(), new Approvals(),
+        new EvmTransactionRules(), new EvmValueWindows(), new Erc20Rules(), new EvmSigningRules(), new EvmApprovals()));
   }
 
   public static RuleRegistry of(List<RuleType> types) {

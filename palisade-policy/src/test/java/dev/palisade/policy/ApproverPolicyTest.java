@@ -60,7 +60,7 @@ class ApproverPolicyTest {
     assertTrue(approvers.totpRequired(deposit));
     // a requester's own policy applies to its requests, not to pre-approvals (any requester)
     store.set(PolicyTarget.of("identity", "validator"), "rules: {approvals: [{type: RANDAO_REVEAL, totp: required}]}", "t");
-    assertTrue(approvers.totpRequired(OperatorId.of("default"), key, "validator", "RANDAO_REVEAL"));
+    assertTrue(approvers.totpRequired(OperatorId.of("default"), key.toHex(), "validator", "RANDAO_REVEAL"));
     assertFalse(approvers.totpRequiredToGrant(OperatorId.of("default"), key, "RANDAO_REVEAL"));
   }
 

@@ -175,7 +175,7 @@ public final class PalisadeNode implements AutoCloseable {
                       new ApproverTotp(new TotpStore(database.dataSource()), identities, keks, Clock.systemUTC(),
                           auditLog::append)),
                   new dev.palisade.server.evm.EvmApi(access.authorizer(), vault, registry.evm(), config.evm(),
-                      auditWriter::submit),
+                      auditWriter::submit, new PolicyGate(policyEngine, metrics, Clock.systemUTC()), Clock.systemUTC()),
                   slashing == null ? null : new dev.palisade.slashing.Watermarks(database.dataSource())));
     } catch (RuntimeException e) {
       watchdog.close();

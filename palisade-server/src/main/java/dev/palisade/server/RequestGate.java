@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * bodies being buffered. A request refused here is answered at once and its connection closed, so
  * its body is never buffered (slow unauthenticated 4 MB bodies once exhausted the heap).
  */
-final class RequestGate {
+public final class RequestGate {
   private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CALLER = "palisade.caller";
@@ -143,7 +143,7 @@ final class RequestGate {
 
   /** The router's failure handler: a client that went away mid-request is routine, not an error. */
   /** The caller's address (an IP literal, so no name lookup), for source-address policies. */
-  static java.util.Optional<java.net.InetAddress> source(RoutingContext ctx) {
+  public static java.util.Optional<java.net.InetAddress> source(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
     if (remote == null || remote.hostAddress() == null) {
       return java.util.Optional.empty();

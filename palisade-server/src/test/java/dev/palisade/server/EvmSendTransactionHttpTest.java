@@ -104,6 +104,23 @@ class EvmSendTransactionHttpTest {
           .put("maxPriorityFeePerGas", "0x3b9aca00")
           .put("maxFeePerGas", "0x" + BigInteger.valueOf(41_000_000_000L).toString(16));
       assertEquals(raws.get(0), rpc(node, wallet, "eth_signTransaction", filled.toString()).get("result").asText());
+
+      // Policies see the filled transaction: gas cost exactly at its limit, 1 wei per tx, 2 wei per hour.
+      String admin = token(node, "policy-admin", "admin");
+      HttpResponse<String> set = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + node.port() + "/admin/v1/policies/key/" + from))
+          .header("Authorization", "Bearer " + admin)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("rules: {evm_transaction: {max_value: 1, max_gas_cost: '"
+              + BigInteger.valueOf(21_000L * 41_000_000_000L) + "'}, evm_value_windows: [{max: 2, window: PT1H}]}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, set.statusCode(), set.body());
+      String two = partial.replace("\"0x1\"", "\"0x2\"");
+      assertEquals("evm_value", rpc(node, wallet, "eth_sendTransaction", two).get("error").get("data").get("rule").asText());
+      assertTrue(rpc(node, wallet, "eth_sendTransaction", partial).has("result"));
+      assertTrue(rpc(node, wallet, "eth_sendTransaction", partial).has("result"));
+      JsonNode overWindow = rpc(node, wallet, "eth_sendTransaction", partial);
+      assertEquals("evm_value_window", overWindow.get("error").get("data").get("rule").asText(), overWindow.toString());
+      assertEquals(3, raws.size(), "refused transactions never reach the node");
     } finally {
       stub.stop(0);
     }

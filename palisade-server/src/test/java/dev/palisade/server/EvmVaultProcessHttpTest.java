@@ -44,6 +44,7 @@ class EvmVaultProcessHttpTest {
     try (VaultServer server = VaultServer.start(socket, vaultKeys, Networks.named("mainnet"), null, PeerCredentials.currentUser());
         PalisadeNode node = PalisadeNode.start(TestNodes.sqlite(Networks.named("mainnet"), temp.resolve("data")).withVaultSocket(socket))) {
       node.adoptVaultKeys();
+      EvmVectors.allowEverything(node);
       String token = node.access().store().createIdentity(NewIdentity.of("wallet", "default", new Credential.BearerToken(),
           "sign:evm:tx,sign:evm:eip191,sign:evm:eip712")).secret().orElseThrow().reveal();
       HttpClient client = HttpClient.newHttpClient();

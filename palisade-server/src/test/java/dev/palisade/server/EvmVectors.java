@@ -77,6 +77,38 @@ final class EvmVectors {
     return Hex.encode(bytes).substring(2);
   }
 
+  /**
+   * The operator policy the vector tests sign under: EIP-191, EIP-712 and raw signing are off by default
+   * (blind signing), and so is EIP-7702 delegation to any address a policy does not list; this enables
+   * them, with the delegates of the type-4 vectors.
+   */
+  static String openPolicy() {
+    StringBuilder delegates = new StringBuilder();
+    for (JsonNode v : load("transactions.json")) {
+      rpcTransaction(v).path("authorizationList").forEach(a ->
+          delegates.append(delegates.length() == 0 ? "" : ", ").append('\'').append(a.get("address").asText()).append('\''));
+    }
+    return "rules: {evm_signing: {eip191: true, eip712: true, raw: true}, evm_transaction: {delegates: [" + delegates + "]}}";
+  }
+
+  /** Sets {@link #openPolicy()} on the default operator of {@code node} through the admin API. */
+  static void allowEverything(PalisadeNode node) {
+    String admin = node.access().store().createIdentity(dev.palisade.auth.NewIdentity.of("policy-admin", "default",
+        new dev.palisade.auth.Credential.BearerToken(), "admin")).secret().orElseThrow().reveal();
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + node.port() + "/admin/v1/policies/operator/default"))
+          .header("Authorization", "Bearer " + admin)
+          .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(openPolicy())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("policy not set: " + response.body());
+      }
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static ObjectNode rpcTransaction(JsonNode vector) {
     JsonNode tx = vector.get("tx");
     ObjectNode rpc = JSON.createObjectNode();

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * keys imported as v3 keystores through the admin API (the KeyRegistry), then every transaction
  * through JSON-RPC eth_signTransaction and typed REST, every EIP-191 message through personal_sign
  * and REST, every EIP-712 document through eth_signTypedData_v4 and REST, byte for byte. Also
- * tenancy (another operator's account is 404, as an unknown one) and scopes.
+ * tenancy (another operator's account is 404, as an unknown one) and scopes. EIP-191, EIP-712, raw and
+ * EIP-7702 are enabled by an operator policy set through the admin API (they are off by default).
  */
 class EvmVectorsHttpTest {
   @TempDir static Path data;
@@ -53,6 +54,7 @@ class EvmVectorsHttpTest {
       assertEquals(201, response.statusCode(), response.body());
       assertEquals(parts[1], TenantNode.read(response.body()).get("address").asText());
     }
+    node.setPolicy("default", "operator", "default", EvmVectors.openPolicy());
   }
 
   @AfterAll

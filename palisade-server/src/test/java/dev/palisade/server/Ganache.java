@@ -73,7 +73,8 @@ final class Ganache implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + "/");
   }
 
-  private static boolean onPath(String command) {
+  /** Whether {@code command} is an executable on the PATH (the ethers test uses it too). */
+  static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (Files.isExecutable(Path.of(dir, command))) {
         return true;

@@ -66,6 +66,15 @@ final class TenantNode implements AutoCloseable {
         .secret().orElseThrow().reveal();
   }
 
+  /** Sets a policy through the admin API with a new admin identity of {@code operator}; fails unless 200. */
+  void setPolicy(String operator, String scope, String id, String policy) {
+    String admin = identity("policy-admin-" + Integer.toUnsignedString(RANDOM.nextInt()), operator, "admin");
+    HttpResponse<String> response = call("PUT", "/admin/v1/policies/" + scope + "/" + id, admin, policy);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("policy not set: " + response.statusCode() + " " + response.body());
+    }
+  }
+
   static BlsSecretKey newKey() {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);

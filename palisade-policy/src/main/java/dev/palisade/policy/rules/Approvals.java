@@ -44,7 +44,7 @@ public final class Approvals implements RuleType {
       }
       Duration lifetime = Fields.duration(entry, "approval_lifetime", at).orElse(ExitRules.DEFAULT_LIFETIME);
       rules.add(new ApprovalRule(type, ApprovalRule.totpRequired(entry, at), request -> request.typeName().equals(type)
-          ? new RuleOutcome.NeedsApproval((int) count, lifetime, type + " with key " + request.key().toHex())
+          ? new RuleOutcome.NeedsApproval((int) count, lifetime, type + " with key " + request.keyId())
           : RuleOutcome.PASS));
     }
     return rules;

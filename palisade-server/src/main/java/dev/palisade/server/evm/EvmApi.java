@@ -22,7 +22,12 @@ import dev.palisade.vault.UnknownEvmKeyException;
 import dev.palisade.vault.Vault;
 import dev.palisade.auth.AuditDecision;
 import dev.palisade.auth.AuditEntry;
+import dev.palisade.policy.PolicyRequest;
+import dev.palisade.policy.PolicySubject;
+import dev.palisade.server.signing.PolicyGate;
 import java.math.BigInteger;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.List;
@@ -31,7 +36,8 @@ import java.util.Optional;
 /**
  * The EVM request path shared by the typed REST, Web3Signer eth1 and JSON-RPC surfaces: scope, then
  * operator visibility (another operator's account is 404, exactly like an unknown one), then the
- * {@link EvmPolicy}s (issue 12's engine plugs in there), then the vault signs the typed request.
+ * operator's policies (palisade-policy's engine: spending rules, shared value counters recorded before
+ * the signature exists, approvals), then the vault signs the typed request.
  */
 public final class EvmApi {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -42,17 +48,17 @@ public final class EvmApi {
   private final Optional<BigInteger> chainId;
   private final Optional<Downstream> downstream;
   private final Consumer<AuditEntry> audit;
-  private final java.util.List<EvmPolicy> policies;
+  private final PolicyGate policies;
+  private final Clock clock;
 
-  /** @param audit where each signature and each refusal after authentication is recorded */
-  public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, EvmConfig config, Consumer<AuditEntry> audit) {
-    this(authorizer, vault, keys, config, audit, java.util.List.of());
-  }
-
-  /** @param policies evaluated in order after authorization; the first denial wins */
+  /**
+   * @param audit where each signature and each refusal after authentication is recorded
+   * @param policies the policy engine's gate, shared with the validator path
+   */
   public EvmApi(Authorizer authorizer, Vault vault, EvmKeys keys, EvmConfig config, Consumer<AuditEntry> audit,
-      java.util.List<EvmPolicy> policies) {
-    this.policies = java.util.List.copyOf(policies);
+      PolicyGate policies, Clock clock) {
+    this.policies = policies;
+    this.clock = clock;
     this.authorizer = authorizer;
     this.vault = vault;
     this.keys = keys;
@@ -114,13 +120,18 @@ public final class EvmApi {
     }
   }
 
-  /** Signs, recording the outcome in the audit log (the address and kind; never content or secrets). */
-  EvmSignature sign(Identity caller, Address address, EvmSigningRequest request) {
+  /**
+   * Signs, recording the outcome in the audit log (the address, kind and policy version; never content or
+   * secrets). {@code source}: the caller's address, for source-address policies.
+   */
+  EvmSignature sign(Identity caller, Optional<InetAddress> source, Address address, EvmSigningRequest request) {
     String type = "EVM_" + request.kind().toUpperCase(java.util.Locale.ROOT);
     try {
-      EvmSignature signature = authorizeAndSign(caller, address, request);
+      requireSignable(caller, address, scopeFor(request));
+      String version = allowedBy(caller, source, address, request);
+      EvmSignature signature = signInVault(address, request);
       audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
-          null, null, AuditDecision.SIGNED, "signed for " + address + describe(request)));
+          null, null, AuditDecision.SIGNED, "signed for " + address + describe(request) + " (" + version + ")"));
       return signature;
     } catch (ApiException e) {
       audit.accept(new AuditEntry(Instant.now(), caller.id().value(), caller.operator().value(), null, type,
@@ -138,19 +149,21 @@ public final class EvmApi {
     return "";
   }
 
-  private EvmSignature authorizeAndSign(Identity caller, Address address, EvmSigningRequest request) {
-    requireSignable(caller, address, scopeFor(request));
-    for (EvmPolicy policy : policies) {
-      PolicyDecision decision;
-      try {
-        decision = policy.evaluate(caller, address, request);
-      } catch (RuntimeException e) {
-        throw new ApiException.Unavailable("a signing policy failed; refusing to sign");
-      }
-      if (decision instanceof PolicyDecision.Deny deny) {
-        throw new ApiException.Refused(deny.rule(), deny.message());
-      }
+  /**
+   * The policies' decision: the version that allowed it, or a refusal thrown (412 with the rule, 412
+   * approval_required with the id, 503 when the store is unavailable). Shared counters are recorded by
+   * now, before any signature exists, so instances together cannot overspend.
+   */
+  private String allowedBy(Identity caller, Optional<InetAddress> source, Address address, EvmSigningRequest request) {
+    PolicyDecision decision = policies.evaluate(new PolicyRequest(new PolicySubject.Evm(request, address),
+        caller.id(), caller.operator(), source, clock.instant()));
+    if (decision instanceof PolicyDecision.Deny deny) {
+      throw new ApiException.Refused(deny.rule(), deny.message());
     }
+    return ((PolicyDecision.Allow) decision).note();
+  }
+
+  private EvmSignature signInVault(Address address, EvmSigningRequest request) {
     try {
       return vault.signEvm(address, request);
     } catch (UnknownEvmKeyException e) {
@@ -161,10 +174,7 @@ public final class EvmApi {
   /** A transaction parsed from its eth_signTransaction object; {@code from}, when given, must be the key. */
   static EvmTransaction transaction(JsonNode tx, Address signer, String path) {
     try {
-      if (tx != null && tx.hasNonNull("from") && !address(tx.get("from").asText(), path + ".from").equals(signer)) {
-        throw new ApiException.BadRequest(path + ".from", path + ".from: is not the signing account " + signer);
-      }
-      return dev.palisade.evm.TransactionJson.parse(tx, path);
+      return dev.palisade.evm.EvmRequestBodies.transaction(tx, signer, path);
     } catch (InvalidRequestException e) {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }

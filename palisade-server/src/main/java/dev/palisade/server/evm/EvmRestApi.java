@@ -9,6 +9,7 @@ import dev.palisade.eth2.Hex;
 import dev.palisade.eth2.signing.InvalidRequestException;
 import dev.palisade.evm.Address;
 import dev.palisade.evm.EvmJson;
+import dev.palisade.evm.EvmRequestBodies;
 import dev.palisade.evm.EvmSignature;
 import dev.palisade.evm.EvmSigningRequest;
 import dev.palisade.evm.EvmTransaction;
@@ -16,6 +17,8 @@ import dev.palisade.evm.PersonalMessage;
 import dev.palisade.evm.TypedData;
 import dev.palisade.server.http.ApiException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,32 +32,26 @@ final class EvmRestApi {
     this.api = api;
   }
 
-  JsonNode signTransaction(Identity caller, String addressParam, byte[] body) {
+  JsonNode signTransaction(Identity caller, Optional<InetAddress> source, String addressParam, byte[] body) {
     Address address = EvmApi.address(addressParam, "address");
     EvmTransaction tx = EvmApi.transaction(json(body), address, "transaction");
-    EvmSignature signature = api.sign(caller, address, new EvmSigningRequest.Transaction(tx));
+    EvmSignature signature = api.sign(caller, source, address, new EvmSigningRequest.Transaction(tx));
     ObjectNode out = EvmApi.signedTransaction(tx, signature);
     out.put("signingHash", Hex.encode(tx.signingHash()));
     return out;
   }
 
   /** Body {"message": "...", "encoding": "utf8" | "hex"}: text is signed as its UTF-8 bytes. */
-  JsonNode signEip191(Identity caller, String addressParam, byte[] body) {
+  JsonNode signEip191(Identity caller, Optional<InetAddress> source, String addressParam, byte[] body) {
     Address address = EvmApi.address(addressParam, "address");
     JsonNode json = json(body);
     PersonalMessage message;
     try {
-      String text = EvmJson.text(json, "message", "message");
-      String encoding = json.hasNonNull("encoding") ? json.get("encoding").asText() : "utf8";
-      message = switch (encoding) {
-        case "utf8" -> new PersonalMessage(text.getBytes(StandardCharsets.UTF_8));
-        case "hex" -> new PersonalMessage(EvmJson.bytes(json, "message", "message", -1));
-        default -> throw new InvalidRequestException("encoding", "must be utf8 or hex");
-      };
+      message = EvmRequestBodies.personal(json);
     } catch (InvalidRequestException e) {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
-    EvmSignature signature = api.sign(caller, address, new EvmSigningRequest.PersonalSign(message));
+    EvmSignature signature = api.sign(caller, source, address, new EvmSigningRequest.PersonalSign(message));
     ObjectNode out = EvmApi.JSON.createObjectNode();
     out.put("signature", signature.toRsvHex());
     out.put("digest", Hex.encode(message.digest()));
@@ -62,10 +59,10 @@ final class EvmRestApi {
   }
 
   /** Body: the EIP-712 document ({types, primaryType, domain, message}). */
-  JsonNode signEip712(Identity caller, String addressParam, byte[] body) {
+  JsonNode signEip712(Identity caller, Optional<InetAddress> source, String addressParam, byte[] body) {
     Address address = EvmApi.address(addressParam, "address");
     TypedData data = typedData(json(body), "typedData");
-    EvmSignature signature = api.sign(caller, address, new EvmSigningRequest.TypedDataSign(data));
+    EvmSignature signature = api.sign(caller, source, address, new EvmSigningRequest.TypedDataSign(data));
     ObjectNode out = EvmApi.JSON.createObjectNode();
     out.put("signature", signature.toRsvHex());
     out.put("digest", Hex.encode(data.digest()));
@@ -74,7 +71,7 @@ final class EvmRestApi {
   }
 
   /** Web3Signer eth1 sign: {"data": "0x…"}, signs keccak256(data); needs sign:evm:raw. */
-  String signRaw(Identity caller, String identifier, byte[] body) {
+  String signRaw(Identity caller, Optional<InetAddress> source, String identifier, byte[] body) {
     Address address = EvmApi.address(identifier, "identifier");
     byte[] data;
     try {
@@ -82,7 +79,7 @@ final class EvmRestApi {
     } catch (InvalidRequestException e) {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
-    return api.sign(caller, address, new EvmSigningRequest.RawData(data)).toRsvHex();
+    return api.sign(caller, source, address, new EvmSigningRequest.RawData(data)).toRsvHex();
   }
 
   /** Web3Signer eth1 publicKeys lists public keys; we list the accounts' checksummed addresses. */

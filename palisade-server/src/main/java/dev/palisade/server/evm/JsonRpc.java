@@ -14,6 +14,8 @@ import dev.palisade.evm.PersonalMessage;
 import dev.palisade.evm.TypedData;
 import dev.palisade.server.http.ApiException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,7 @@ final class JsonRpc {
     this.rest = rest;
   }
 
-  JsonNode handle(Identity caller, byte[] body) {
+  JsonNode handle(Identity caller, Optional<InetAddress> source, byte[] body) {
     JsonNode request;
     try {
       request = EvmApi.JSON.readTree(body);
@@ -65,7 +67,7 @@ final class JsonRpc {
       ObjectNode response = EvmApi.JSON.createObjectNode();
       response.put("jsonrpc", "2.0");
       response.set("id", id);
-      response.set("result", dispatch(caller, method, params));
+      response.set("result", dispatch(caller, source, method, params));
       return response;
     } catch (RuntimeException e) {
       return error(id, e);
@@ -81,7 +83,7 @@ final class JsonRpc {
         || method.equals("net_version") || method.equals("web3_clientVersion");
   }
 
-  private JsonNode dispatch(Identity caller, String method, JsonNode params) {
+  private JsonNode dispatch(Identity caller, Optional<InetAddress> source, String method, JsonNode params) {
     return switch (method) {
       case "eth_accounts" -> rest.accounts(caller);
       case "eth_chainId" -> api.chainId().map(c -> (JsonNode) EvmApi.JSON.getNodeFactory().textNode("0x" + c.toString(16)))
@@ -90,15 +92,15 @@ final class JsonRpc {
         JsonNode tx = param(params, 0, "params[0]");
         Address from = EvmApi.address(tx.path("from").asText(null), "params[0].from");
         EvmTransaction transaction = EvmApi.transaction(tx, from, "params[0]");
-        EvmSignature signature = api.sign(caller, from, new EvmSigningRequest.Transaction(transaction));
+        EvmSignature signature = api.sign(caller, source, from, new EvmSigningRequest.Transaction(transaction));
         yield text(Hex.encode(transaction.signedEncoding(signature)));
       }
-      case "eth_sign" -> personal(caller, param(params, 0, "params[0]"), param(params, 1, "params[1]"), 0, 1);
-      case "personal_sign" -> personal(caller, param(params, 1, "params[1]"), param(params, 0, "params[0]"), 1, 0);
+      case "eth_sign" -> personal(caller, source, param(params, 0, "params[0]"), param(params, 1, "params[1]"), 0, 1);
+      case "personal_sign" -> personal(caller, source, param(params, 1, "params[1]"), param(params, 0, "params[0]"), 1, 0);
       case "eth_signTypedData_v4" -> {
         Address address = EvmApi.address(param(params, 0, "params[0]").asText(null), "params[0]");
         TypedData data = EvmRestApi.typedData(param(params, 1, "params[1]"), "params[1]");
-        yield text(api.sign(caller, address, new EvmSigningRequest.TypedDataSign(data)).toRsvHex());
+        yield text(api.sign(caller, source, address, new EvmSigningRequest.TypedDataSign(data)).toRsvHex());
       }
       case "eth_sendTransaction" -> {
         Downstream node = api.downstream().orElseThrow(() -> new ApiException.Unavailable(
@@ -111,7 +113,7 @@ final class JsonRpc {
         api.requireSignable(caller, from, dev.palisade.auth.Scope.SIGN_EVM_TX); // before asking the node anything
         ObjectNode filled = TransactionFiller.fill((ObjectNode) given, from, node);
         EvmTransaction transaction = EvmApi.transaction(filled, from, "params[0]");
-        EvmSignature signature = api.sign(caller, from, new EvmSigningRequest.Transaction(transaction));
+        EvmSignature signature = api.sign(caller, source, from, new EvmSigningRequest.Transaction(transaction));
         yield node.call("eth_sendRawTransaction", Hex.encode(transaction.signedEncoding(signature)));
       }
       default -> throw new MethodNotFound(method);
@@ -119,7 +121,7 @@ final class JsonRpc {
   }
 
   /** eth_sign(address, data) and personal_sign(data, address): data is hex bytes, signed per EIP-191. */
-  private JsonNode personal(Identity caller, JsonNode addressNode, JsonNode dataNode, int addressAt, int dataAt) {
+  private JsonNode personal(Identity caller, Optional<InetAddress> source, JsonNode addressNode, JsonNode dataNode, int addressAt, int dataAt) {
     Address address = EvmApi.address(addressNode.asText(null), "params[" + addressAt + "]");
     byte[] data;
     try {
@@ -128,7 +130,7 @@ final class JsonRpc {
       throw new ApiException.BadRequest(e.field(), e.getMessage());
     }
     PersonalMessage message = new PersonalMessage(data);
-    return text(api.sign(caller, address, new EvmSigningRequest.PersonalSign(message)).toRsvHex());
+    return text(api.sign(caller, source, address, new EvmSigningRequest.PersonalSign(message)).toRsvHex());
   }
 
   private static JsonNode param(JsonNode params, int index, String field) {
@@ -158,6 +160,11 @@ final class JsonRpc {
     }
     if (failure instanceof ApiException.Refused refused) {
       return error(id, REFUSED, refused.getMessage(), refused.rule());
+    }
+    if (failure instanceof ApiException.ApprovalRequired pending) {
+      ObjectNode response = error(id, REFUSED, pending.getMessage(), "approval_required");
+      ((ObjectNode) response.get("error").get("data")).put("approval_id", pending.approvalId());
+      return response;
     }
     if (failure instanceof ApiException) {
       return error(id, REFUSED, failure.getMessage(), null); // forbidden, unknown account, unavailable

@@ -174,7 +174,9 @@ public final class PolicyAdminApi {
   private String ownerOf(PolicyTarget target, Identity caller) {
     return switch (target.scope()) {
       case OPERATOR -> target.id();
-      case KEY -> access.store().ownerOf(BlsPublicKey.fromHex(target.id())).map(OperatorId::value).orElse("");
+      case KEY -> (target.isEvmKey()
+          ? new dev.palisade.auth.EvmKeyOwners(access.store()).ownerOf(target.id())
+          : access.store().ownerOf(BlsPublicKey.fromHex(target.id()))).map(OperatorId::value).orElse("");
       case IDENTITY -> access.store().findIdentity(IdentityId.of(target.id()))
           .map(identity -> identity.operator().value()).orElse("");
     };
@@ -214,7 +216,7 @@ public final class PolicyAdminApi {
         .put("id", approval.id())
         .put("operator", approval.operator())
         .put("requester", approval.requester())
-        .put("key", approval.key().toHex())
+        .put("key", approval.key())
         .put("type", approval.signingType())
         .put("signing_root", approval.signingRoot().map(Object::toString).orElse("*"))
         .put("summary", approval.summary())

@@ -10,7 +10,8 @@ import java.time.Clock;
 
 /**
  * The operator's policies (palisade-policy), run before anti-slashing so that a request they refuse
- * or hold for approval records nothing in the slashing store. Every outcome names the policy version.
+ * or hold for approval records nothing in the slashing store; and the EVM path's spending policies.
+ * Every outcome names the policy version.
  */
 public final class PolicyGate implements SigningPolicy {
   private final PolicyEngine engine;
@@ -29,10 +30,19 @@ public final class PolicyGate implements SigningPolicy {
       // a policy may name identities and operators: without the caller it cannot be judged
       throw new ApiException.Unavailable("policy check needs the caller; refusing to sign");
     }
+    return evaluate(new PolicyRequest(context.request(), context.signingRoot(), context.key(),
+        context.caller().id(), context.caller().operator(), context.source(), clock.instant()));
+  }
+
+  /**
+   * The one mapping from the engine's decision to the API's (validator and EVM paths): a deny is returned
+   * (412 with the rule), needing approval and an unavailable store are thrown (412 approval_required with
+   * the id; 503); an allow's note names the policy version.
+   */
+  public PolicyDecision evaluate(PolicyRequest request) {
     Decision decision;
     try {
-      decision = engine.evaluate(new PolicyRequest(context.request(), context.signingRoot(), context.key(),
-          context.caller().id(), context.caller().operator(), context.source(), clock.instant()));
+      decision = engine.evaluate(request);
     } catch (PolicyUnavailableException e) {
       metrics.policyDecision("store_unavailable", "deny");
       throw new ApiException.Unavailable("policy database is unavailable; refusing to sign");
