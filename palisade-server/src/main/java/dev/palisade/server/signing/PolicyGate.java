@@ -7,6 +7,8 @@ import dev.palisade.policy.PolicyRequest;
 import dev.palisade.policy.PolicyUnavailableException;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's policies (palisade-policy), run before anti-slashing so that a request they refuse
@@ -14,6 +16,7 @@ import java.time.Clock;
  * Every outcome names the policy version.
  */
 public final class PolicyGate implements SigningPolicy {
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyGate.class);
   private final PolicyEngine engine;
   private final PalisadeMetrics metrics;
   private final Clock clock;
@@ -46,6 +49,11 @@ public final class PolicyGate implements SigningPolicy {
     } catch (PolicyUnavailableException e) {
       metrics.policyDecision("store_unavailable", "deny");
       throw new ApiException.Unavailable("policy database is unavailable; refusing to sign");
+    } catch (RuntimeException e) {
+      // a rule that cannot decide is a failure of ours: fail closed, never a 500 or a signature
+      LOG.error("policy evaluation failed for {} with key {}: {}", request.typeName(), request.keyId(), e.toString());
+      metrics.policyDecision("evaluation_failed", "deny");
+      throw new ApiException.Unavailable("policy evaluation failed; refusing to sign");
     }
     String version = "policy v" + decision.version();
     if (decision instanceof Decision.Deny deny) {
