@@ -74,8 +74,24 @@ final class ConsoleBrowser implements AutoCloseable {
     awaitNextPage(page);
   }
 
+  /**
+   * Waits until {@code previous} left the document. Chromedriver sometimes reports that as an unknown
+   * error ("Node with given id does not belong to the document") instead of a stale element.
+   */
   private void awaitNextPage(WebElement previous) {
-    new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(previous));
+    new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> {
+      try {
+        previous.isEnabled();
+        return false;
+      } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+        return true;
+      } catch (org.openqa.selenium.WebDriverException e) {
+        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+          return true;
+        }
+        throw e;
+      }
+    });
   }
 
   String text(String id) {
