@@ -123,6 +123,7 @@ public final class BenchMain implements Callable<Integer> {
   private final PrintStream out = System.out;
   private final PrintStream log = System.err;
   private final List<Row> rows = new ArrayList<>();
+  private final GcPauses gcPauses = new GcPauses();
   private final List<Double> rawSamples = new ArrayList<>();
   private final List<Double> rawCpuMsPerSig = new ArrayList<>();
   private int cores;
@@ -245,7 +246,8 @@ public final class BenchMain implements Callable<Integer> {
   record StoreRun(
       String store, String storeDescription, int validators, Phase e2e, double e2eRaw, double rawCpuMsPerSig,
       Phase latency, double latencyRate, double[] latencyMs, Phase burst, double burstRaw, double[] burstMs,
-      String client, Phase batch, double batchRaw, Phase slot, double slotRaw, int attesters) {}
+      String client, Phase batch, double batchRaw, Phase slot, double slotRaw, int attesters,
+      Map<String, Object> e2eGc, Map<String, Object> latencyGc) {}
 
   private StoreRun runStore(
       String store, int n, Path work, int threads, double e2eSeconds, double warmupSeconds, double latencySeconds,
@@ -298,13 +300,17 @@ public final class BenchMain implements Callable<Integer> {
       // idle, so each ratio compares figures taken within seconds of each other
       double rawBefore = rawSignRate(rawSeconds);
       double rawCpuBefore = rawCpuMsPerSig.get(rawCpuMsPerSig.size() - 1);
+      long t0 = System.nanoTime();
       Phase e2e = closedLoop(node, http, cpu, paths, seq, baseEpoch, warmupSeconds, e2eSeconds);
+      Map<String, Object> e2eGc = gcPauses.between(t0 + (long) (warmupSeconds * 1e9), System.nanoTime());
       double rawAfterE2e = rawSignRate(rawSeconds);
       double rawCpuAfter = rawCpuMsPerSig.get(rawCpuMsPerSig.size() - 1);
       log.printf(Locale.ROOT, "%s e2e: %.0f signatures/s (%s)%n", store, e2e.rate(), e2e.cpu().describe());
       double rate = e2e.rate() / 2;
       Latencies lat = new Latencies(2_000_000);
+      long l0 = System.nanoTime();
       Phase latency = openLoop(node, http, cpu, paths, seq, baseEpoch, rate, latencySeconds, lat);
+      Map<String, Object> latencyGc = gcPauses.between(l0, System.nanoTime());
       double[] latencyMs = lat.percentilesMs();
       log.printf(Locale.ROOT, "%s latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", store, rate, latencyMs[0], latencyMs[2]);
       long burstEpoch = baseEpoch + seq.get() / n + 2;
@@ -312,7 +318,7 @@ public final class BenchMain implements Callable<Integer> {
       Phase burst = burst(node, http, cpu, paths, burstEpoch, sinceStart);
       log.printf(Locale.ROOT, "%s burst: %d signatures in %.2f s%n", store, burst.ok(), burst.seconds());
       double rawAfterBurst = rawSignRate(rawSeconds);
-      ExtraPhases extra = new ExtraPhases(concurrency);
+      ExtraPhases extra = new ExtraPhases(concurrency, n);
       seq.set((burstEpoch - baseEpoch + 1) * n); // every batch epoch above the burst's
       Phase batch = extra.batchLoop(node, http, cpu, paths, seq, baseEpoch, warmupSeconds / 2, e2eSeconds / 2);
       log.printf(Locale.ROOT, "%s batch: %.0f items/s (%s)%n", store, batch.rate(), batch.cpu().describe());
@@ -325,7 +331,7 @@ public final class BenchMain implements Callable<Integer> {
           store, description, n, e2e, (rawBefore + rawAfterE2e) / 2, (rawCpuBefore + rawCpuAfter) / 2,
           latency, rate, latencyMs, burst, (rawAfterE2e + rawAfterBurst) / 2, sinceStart.percentilesMs(),
           http.description(), batch, (rawAfterBurst + rawAfterBatch) / 2, slot, (rawAfterBatch + rawAfterSlot) / 2,
-          attesters);
+          attesters, e2eGc, latencyGc);
     } finally {
       if (pg != null) pg.close();
       deleteQuietly(data);
@@ -570,7 +576,7 @@ public final class BenchMain implements Callable<Integer> {
         "≥ 0.87", status(efficiency >= 0.87),
         Row.details("nodeCpuMsPerSignature", round(nodeCpuMsPerSig, 3), "rawCpuMsPerSignature", round(r.rawCpuMsPerSig(), 3),
             "dbCpuMsPerSignature", round(dbCpuMsPerSig, 3), "dbMeasured", ec.db() > 0,
-            "nodeCpuByThreadRole", ec.groups())));
+            "nodeCpuByThreadRole", ec.groups(), "gc", r.e2eGc())));
     rows.addAll(ExtraPhases.rows(r, concurrency));
 
     double[] b = r.burstMs();
@@ -593,7 +599,7 @@ public final class BenchMain implements Callable<Integer> {
             "rate", round(r.latencyRate(), 0), "achieved", round(r.latency().rate(), 0),
             "latencyFrom", "scheduled send time (open loop, no coordinated omission)",
             "errors", r.latency().errors(), "firstError", r.latency().firstError(), "cpu", r.latency().cpu().describe(),
-            "generatorCpuShare", round(r.latency().cpu().generator(), 3))));
+            "generatorCpuShare", round(r.latency().cpu().generator(), 3), "gc", r.latencyGc())));
 
     StoreStats e = r.e2e().stats();
     StoreStats bs = r.burst().stats();
@@ -766,9 +772,10 @@ public final class BenchMain implements Callable<Integer> {
       case "burst" -> "p50/p90/p99/max " + d.get("p50Ms") + "/" + d.get("p90Ms") + "/" + d.get("p99Ms") + "/"
           + d.get("maxMs") + " ms; errors " + d.get("errors") + "; " + d.get("cpu");
       case "latency" -> "p50 " + d.get("p50Ms") + " ms, max " + d.get("maxMs") + " ms at " + d.get("rate")
-          + "/s; errors " + d.get("errors") + "; " + d.get("cpu");
+          + "/s; errors " + d.get("errors") + "; " + d.get("cpu") + "; " + gcText(d.get("gc"));
       case "cpu" -> "blst " + d.get("rawCpuMsPerSignature") + " ms/sig; "
-          + (Boolean.TRUE.equals(d.get("dbMeasured")) ? "PostgreSQL's own " + d.get("dbCpuMsPerSignature") + " ms/sig apart" : "no DB process");
+          + (Boolean.TRUE.equals(d.get("dbMeasured")) ? "PostgreSQL's own " + d.get("dbCpuMsPerSignature") + " ms/sig apart" : "no DB process")
+          + "; e2e " + gcText(d.get("gc"));
       case "batch", "slot100k" -> "errors " + d.get("errors") + "; " + d.get("cpu");
       case "store" -> "rt/sig " + d.get("roundTripsPerSignature") + ", commits/sig " + d.get("commitsPerSignature") + ", mean batch " + d.get("meanBatch")
           + ", burst rt/check " + d.get("burstRoundTripsPerSlashingCheck");
@@ -784,6 +791,11 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
+  private static String gcText(Object gc) {
+    Map<?, ?> g = (Map<?, ?>) gc;
+    return g == null ? "" : "GC pauses " + g.get("pauses") + ", max " + g.get("pauseMaxMs") + " ms, >1 ms: " + g.get("pausesOver1Ms");
+  }
+
   private static String startupPhases(Map<String, Object> d) {
     Map<String, Object> p = (Map<String, Object>) d.get("secondsSinceProcessStart");
     Map<String, Object> g = (Map<String, Object>) d.get("generation");
@@ -806,6 +818,8 @@ public final class BenchMain implements Callable<Integer> {
   private Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cores", cores);
+    m.put("garbageCollectors", GcPauses.collectors());
+    m.put("jvmArguments", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
     m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     m.put("maxHeapMb", Runtime.getRuntime().maxMemory() / 1048576);

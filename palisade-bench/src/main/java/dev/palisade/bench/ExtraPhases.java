@@ -11,19 +11,26 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The batch endpoint's sustained rate and the 100,000-validator slot burst (issue 14). */
 final class ExtraPhases {
   static final String BATCH_PATH = "/api/v1/eth2/sign/batch";
-  /** Items per batch request in the batch phase. */
+  /** Items per batch request in the batch phase, unless too few validators (see {@link #batchItems}). */
   static final int BATCH_ITEMS = 32;
   /** A 100,000-validator operator's attesters in one slot (100,000 ÷ 32 slots per epoch). */
   static final int SLOT_ATTESTERS = 3_125;
 
   private final int concurrency;
+  private final int batchItems;
 
-  ExtraPhases(int concurrency) {
+  ExtraPhases(int concurrency, int validators) {
     this.concurrency = concurrency;
+    this.batchItems = batchItems(concurrency, validators);
+  }
+
+  /** At most half the validators in flight, so no validator has two epochs in flight at once. */
+  static int batchItems(int concurrency, int validators) {
+    return Math.max(1, Math.min(BATCH_ITEMS, validators / (2 * concurrency)));
   }
 
   /**
-   * Closed loop of batch requests, {@link #BATCH_ITEMS} ATTESTATIONs each (validators in turn, epoch
+   * Closed loop of batch requests, {@link #batchItems} ATTESTATIONs each (validators in turn, epoch
    * after epoch, as the e2e phase), one batch in flight per connection. {@code ok} counts items
    * answered 200 inside a 200 batch.
    */
@@ -42,8 +49,8 @@ final class ExtraPhases {
         if (inFlight.decrementAndGet() == 0) drained.countDown();
         return;
       }
-      StringBuilder body = new StringBuilder(BATCH_ITEMS * 700).append('[');
-      for (int i = 0; i < BATCH_ITEMS; i++) {
+      StringBuilder body = new StringBuilder(batchItems * 700).append('[');
+      for (int i = 0; i < batchItems; i++) {
         long s = seq.getAndIncrement();
         int v = (int) (s % n);
         body.append(i == 0 ? "" : ",").append("{\"identifier\":\"").append(paths[v], paths[v].lastIndexOf('/') + 1,
@@ -51,10 +58,10 @@ final class ExtraPhases {
             .append(new String(Bodies.attestationFor(v, baseEpoch + s / n), StandardCharsets.US_ASCII)).append('}');
       }
       http.send(BATCH_PATH, body.append(']').toString().getBytes(StandardCharsets.US_ASCII), (status, answer) -> {
-        int signed = status == 200 ? (answer == null ? BATCH_ITEMS : count(answer, "\"status\":200")) : 0;
+        int signed = status == 200 ? (answer == null ? batchItems : count(answer, "\"status\":200")) : 0;
         ok.addAndGet(signed);
-        if (signed < BATCH_ITEMS) {
-          errors.addAndGet(BATCH_ITEMS - signed);
+        if (signed < batchItems) {
+          errors.addAndGet(batchItems - signed);
           firstError.compareAndSet(null, status + " " + answer);
         }
         next[0].run();
@@ -129,10 +136,11 @@ final class ExtraPhases {
   static java.util.List<Row> rows(BenchMain.StoreRun r, int concurrency) {
     BenchMain.Phase batch = r.batch();
     double batchRatio = batch.rate() / r.batchRaw();
-    Row batchRow = new Row("batch", r.store(), BenchMain.round(batch.rate(), 0), "items/s (batches of " + BATCH_ITEMS + ")",
+    int items = batchItems(concurrency, r.validators());
+    Row batchRow = new Row("batch", r.store(), BenchMain.round(batch.rate(), 0), "items/s (batches of " + items + ")",
         BenchMain.round(batchRatio, 3), "batch items/s ÷ raw (" + Math.round(r.batchRaw()) + "/s)", "≥ 0.95",
         BenchMain.status(batchRatio >= 0.95 && batch.errors() == 0),
-        Row.details("path", BATCH_PATH, "itemsPerBatch", BATCH_ITEMS, "batchesInFlight", concurrency,
+        Row.details("path", BATCH_PATH, "itemsPerBatch", items, "batchesInFlight", concurrency,
             "seconds", BenchMain.round(batch.seconds(), 1), "errors", batch.errors(), "firstError", batch.firstError(),
             "cpu", batch.cpu().describe(), "generatorCpuShare", BenchMain.round(batch.cpu().generator(), 3)));
     BenchMain.Phase slot = r.slot();
