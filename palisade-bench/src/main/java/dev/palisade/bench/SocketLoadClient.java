@@ -149,7 +149,9 @@ final class SocketLoadClient implements LoadClient {
     if (body.length != contentLength) {
       throw new EOFException("short body");
     }
-    return new Response(status, close, status == 200 ? null : new String(body, StandardCharsets.UTF_8));
+    // a batch's 200 carries per-item statuses, so its body is passed on too
+    boolean keep = status != 200 || (body.length > 0 && body[0] == '[');
+    return new Response(status, close, keep ? new String(body, StandardCharsets.UTF_8) : null);
   }
 
   private static int readLine(InputStream in, byte[] line) throws IOException {

@@ -51,8 +51,9 @@ class BenchSmokeTest {
     }
     for (String expected :
         List.of(
-            "raw/-", "e2e/sqlite", "burst/sqlite", "latency/sqlite", "store/sqlite", "e2e/postgres",
-            "burst/postgres", "latency/postgres", "store/postgres", "startup/sqlite", "generator/-")) {
+            "raw/-", "e2e/sqlite", "cpu/sqlite", "batch/sqlite", "slot100k/sqlite", "burst/sqlite", "latency/sqlite",
+            "store/sqlite", "e2e/postgres", "cpu/postgres", "batch/postgres", "slot100k/postgres", "burst/postgres",
+            "latency/postgres", "store/postgres", "startup/sqlite", "generator/-")) {
       assertTrue(seen.contains(expected), "row " + expected + " missing from " + seen);
     }
     for (JsonNode row : result.get("rows")) {
@@ -66,6 +67,9 @@ class BenchSmokeTest {
         assertEquals(0, d.get("exitCode").asInt(), row.toString());
         assertEquals(200, d.get("healthAfterKeys").asInt(), row.toString());
         assertTrue(d.get("heapUsedAfterGcMb").asDouble() > 0, row.toString());
+      }
+      if (row.get("name").asText().equals("cpu") && row.get("store").asText().equals("postgres")) {
+        assertTrue(row.get("details").get("dbCpuMsPerSignature").asDouble() > 0, "PostgreSQL's CPU apart: " + row);
       }
       if (row.get("name").asText().equals("e2e")) {
         assertTrue(row.get("details").get("generatorCpuShare").asDouble() >= 0, row.toString());

@@ -28,6 +28,11 @@ public final class BlsSignature {
     return new BlsSignature(Hex.decode(hex, SIZE));
   }
 
+  /** {@link #toHex()} as ASCII into {@code out} at {@code offset}; returns the offset after it (194 bytes on). */
+  public int writeHexAscii(byte[] out, int offset) {
+    return Hex.encodeAscii(bytes, out, offset);
+  }
+
   public byte[] toArray() {
     return bytes.clone();
   }

@@ -12,6 +12,22 @@ public final class Hex {
     return "0x" + HEX.formatHex(bytes);
   }
 
+  private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * Writes {@link #encode}'s text as ASCII bytes into {@code out} at {@code offset} (2 + 2 × length
+   * bytes) and returns the offset after it: the response path builds its body with no String.
+   */
+  public static int encodeAscii(byte[] bytes, byte[] out, int offset) {
+    out[offset++] = '0';
+    out[offset++] = 'x';
+    for (byte b : bytes) {
+      out[offset++] = DIGITS[(b >> 4) & 0xf];
+      out[offset++] = DIGITS[b & 0xf];
+    }
+    return offset;
+  }
+
   /** Decodes hex with or without a 0x prefix, in any case. */
   public static byte[] decode(String hex) {
     if (hex == null) {

@@ -45,6 +45,9 @@ public final class CounterStore {
    * two such transactions cannot deadlock on PostgreSQL.
    */
   public Optional<RuleOutcome.Count> tryAddAll(List<RuleOutcome.Count> counts) {
+    if (counts.isEmpty()) {
+      return Optional.empty(); // most requests: no limit applies, so no connection and no transaction
+    }
     List<RuleOutcome.Count> ordered = counts.stream()
         .sorted(Comparator.comparing(RuleOutcome.Count::subject).thenComparing(RuleOutcome.Count::counter)
             .thenComparing(RuleOutcome.Count::window))

@@ -134,14 +134,25 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
     return false;
   }
 
+  private static final byte[] JSON_START = "{\"signature\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final int HEX_LENGTH = 2 + 2 * BlsSignature.SIZE;
+
+  /** The body is written straight into one byte array: no String, no encoder on the hot path. */
   static void respondWithSignature(RoutingContext ctx, BlsSignature signature, boolean json) {
+    byte[] body = new byte[json ? JSON_START.length + HEX_LENGTH + 2 : HEX_LENGTH];
+    int at = 0;
     if (json) {
-      ctx.response()
-          .putHeader("Content-Type", "application/json; charset=utf-8")
-          .end("{\"signature\":\"" + signature.toHex() + "\"}");
-    } else {
-      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(signature.toHex());
+      System.arraycopy(JSON_START, 0, body, 0, JSON_START.length);
+      at = JSON_START.length;
     }
+    at = signature.writeHexAscii(body, at);
+    if (json) {
+      body[at++] = '"';
+      body[at] = '}';
+    }
+    ctx.response()
+        .putHeader("Content-Type", json ? "application/json; charset=utf-8" : "text/plain; charset=utf-8")
+        .end(io.vertx.core.buffer.Buffer.buffer(body));
   }
 
   static void upcheck(RoutingContext ctx) {

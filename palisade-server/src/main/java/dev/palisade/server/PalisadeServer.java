@@ -112,6 +112,9 @@ public final class PalisadeServer implements AutoCloseable {
     for (String prefix : List.of("/api/v1/eth2/*", "/api/v1/eth1/*", "/api/v1/evm/*", "/admin/*", "/eth/*", "/reload")) {
       router.route(prefix).handler(gate::authenticate);
     }
+    // before /sign/:identifier, which would otherwise take "batch" for a key
+    BatchSigning batch = new BatchSigning(services.signing(), pool, rejections);
+    router.post("/api/v1/eth2/sign/batch").handler(gate.jsonBody(config.maxBodyBytes())).handler(batch::handle);
     router.post("/api/v1/eth2/sign/:identifier").handler(gate.jsonBody(config.maxBodyBytes())).handler(routes::sign);
     router.get("/api/v1/eth2/publicKeys").handler(routes::publicKeys);
     router.get("/upcheck").handler(ApiRoutes::upcheck);

@@ -68,6 +68,10 @@ class OpenApiTest {
           new Call("POST", key, sign, null, "{}"),
           new Call("POST", "/api/v1/eth2/sign/0x" + "ab".repeat(48), sign, ops, SigningApiTest.attestation(3, 4, "0x" + "00".repeat(32))),
           new Call("POST", key, sign, weak, TenantNode.exit()),
+          new Call("POST", "/api/v1/eth2/sign/batch", null, ops, "[{\"identifier\":\"" + SigningApiTest.PUBKEY
+              + "\",\"request\":" + SigningApiTest.attestation(5, 6, "0x" + "00".repeat(32)) + "},42]"),
+          new Call("POST", "/api/v1/eth2/sign/batch", null, ops, "{}"),
+          new Call("POST", "/api/v1/eth2/sign/batch", null, null, "[]"),
           new Call("GET", "/api/v1/eth2/publicKeys", null, ops, null),
           new Call("GET", "/upcheck", null, null, null),
           new Call("GET", "/healthcheck", null, null, null),

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * serialise on that row under every isolation level: PostgreSQL READ COMMITTED re-evaluates the
  * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
  * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
- * locks. A single check runs in autocommit (one round trip including the commit); a batch of N
- * runs as N statements and one COMMIT.
+ * locks. A single check runs in autocommit (one round trip including the commit); so does a batch
+ * of attestations for distinct validators, as one statement over arrays ({@link
+ * PostgresAttestationBatch}); any other batch of N runs as N statements and one COMMIT.
  */
 final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
@@ -171,6 +172,9 @@ final class PostgresStore extends JdbcStore {
   @Override
   List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException {
     Verdict[] verdicts = new Verdict[checks.size()];
+    if (PostgresAttestationBatch.applies(checks)) {
+      return checkAttestationBatch(c, checks);
+    }
     if (checks.size() == 1) {
       // Autocommit: the statement is its own transaction, one round trip including the commit.
       c.clearWarnings();
@@ -195,6 +199,26 @@ final class PostgresStore extends JdbcStore {
     } catch (SQLException | RuntimeException e) {
       rollback(c);
       throw e;
+    }
+    return Arrays.asList(verdicts);
+  }
+
+  /** One round trip for the batch; a check whose explanation is stale runs again alone, as {@link #evaluate} does. */
+  private List<Verdict> checkAttestationBatch(Connection c, List<Check> checks) throws SQLException {
+    Verdict[] verdicts = new Verdict[checks.size()];
+    c.clearWarnings();
+    PostgresAttestationBatch.Outcome[] outcomes =
+        PostgresAttestationBatch.run(this, c, checks, evaluationOrder(checks));
+    counters.commits.incrementAndGet();
+    for (int i = 0; i < verdicts.length; i++) {
+      Verdict verdict = outcomes[i].explain((AttestationCheck) checks.get(i));
+      if (verdict == Verdict.Allowed.RECORDED && !outcomes[i].recorded()) {
+        verdict = evaluate(c, checks.get(i)); // the UPDATE saw a newer row than the snapshot
+      }
+      if (verdict == Verdict.Allowed.IDENTICAL_RESIGN) {
+        replicationBarrier(c, checks.get(i).validatorId());
+      }
+      verdicts[i] = verdict;
     }
     return Arrays.asList(verdicts);
   }

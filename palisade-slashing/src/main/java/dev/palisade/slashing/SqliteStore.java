@@ -2,6 +2,7 @@ package dev.palisade.slashing;
 
 import dev.palisade.store.Database;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
@@ -21,6 +22,23 @@ final class SqliteStore extends JdbcStore {
   private final Database database;
   private final AutoCloseable owned;
   private Connection writer; // owned by the single writer thread
+  private PreparedStatement recordAttestation; // prepared once per writer connection
+  private PreparedStatement recordBlock;
+
+  /**
+   * The whole check when it records: the history row is inserted only if the watermark admits it,
+   * and a trigger (migration V2) moves the watermark. The WHERE is {@link SlashingRules}' RECORDED
+   * case; anything else inserts nothing and is decided by the read path.
+   */
+  private static final String RECORD_ATTESTATION =
+      "INSERT INTO signed_attestations (validator_id, source_epoch, target_epoch, signing_root, imported)"
+          + " SELECT id, ?, ?, ?, 0 FROM validators WHERE id = ? AND enabled"
+          + " AND (att_target IS NULL OR (att_target < ? AND att_source <= ?))";
+
+  private static final String RECORD_BLOCK =
+      "INSERT INTO signed_blocks (validator_id, slot, signing_root, imported)"
+          + " SELECT id, ?, ?, 0 FROM validators WHERE id = ? AND enabled"
+          + " AND (block_slot IS NULL OR block_slot < ?)";
 
   /** On the node's database; closes {@code owned} (may be null) with the store. */
   SqliteStore(Database database, SlashingOptions options, AutoCloseable owned) {
@@ -62,6 +80,10 @@ final class SqliteStore extends JdbcStore {
   @Override
   void releaseWriter(Connection c, boolean failed) {
     if (failed) {
+      closeQuietly(recordAttestation);
+      closeQuietly(recordBlock);
+      recordAttestation = null;
+      recordBlock = null;
       try {
         c.close();
       } catch (SQLException ignored) {
@@ -105,14 +127,18 @@ final class SqliteStore extends JdbcStore {
     }
   }
 
-  /** Read, decide with {@link SlashingRules}, write: in-process calls under the write lock. */
+  /**
+   * One statement per check that records (the common case); a check it does not record is then
+   * read and decided with {@link SlashingRules}, as before, in the same write transaction.
+   */
   @Override
   List<Verdict> checkAndRecord(Connection c, List<Check> checks) throws SQLException {
     Verdict[] verdicts = new Verdict[checks.size()];
     begin(c);
     try {
       for (int i : evaluationOrder(checks)) {
-        verdicts[i] = evaluateAndRecord(c, checks.get(i));
+        Check check = checks.get(i);
+        verdicts[i] = recordIfAllowed(c, check) ? Verdict.Allowed.RECORDED : evaluateAndRecord(c, check);
       }
       commit(c);
     } catch (SQLException | RuntimeException e) {
@@ -120,6 +146,44 @@ final class SqliteStore extends JdbcStore {
       throw e;
     }
     return Arrays.asList(verdicts);
+  }
+
+  private boolean recordIfAllowed(Connection c, Check check) throws SQLException {
+    PreparedStatement ps;
+    if (check instanceof Check.AttestationCheck a) {
+      if (recordAttestation == null) {
+        recordAttestation = prepare(c, RECORD_ATTESTATION);
+      }
+      ps = recordAttestation;
+      ps.setLong(1, Uint64Column.encode(a.sourceEpoch()));
+      ps.setLong(2, Uint64Column.encode(a.targetEpoch()));
+      ps.setBytes(3, a.signingRoot().toArray());
+      ps.setLong(4, a.validatorId());
+      ps.setLong(5, Uint64Column.encode(a.targetEpoch()));
+      ps.setLong(6, Uint64Column.encode(a.sourceEpoch()));
+    } else {
+      Check.BlockCheck b = (Check.BlockCheck) check;
+      if (recordBlock == null) {
+        recordBlock = prepare(c, RECORD_BLOCK);
+      }
+      ps = recordBlock;
+      ps.setLong(1, Uint64Column.encode(b.slot()));
+      ps.setBytes(2, b.signingRoot().toArray());
+      ps.setLong(3, b.validatorId());
+      ps.setLong(4, Uint64Column.encode(b.slot()));
+    }
+    counters.roundTrips.incrementAndGet();
+    return ps.executeUpdate() == 1;
+  }
+
+  private static void closeQuietly(PreparedStatement ps) {
+    if (ps != null) {
+      try {
+        ps.close();
+      } catch (SQLException ignored) {
+        // the connection is being discarded
+      }
+    }
   }
 
   @Override

@@ -293,6 +293,54 @@ abstract class SlashingProtectionContractTest {
     }
   }
 
+  /**
+   * Checks of one group commit are decided each as alone (PostgreSQL sends a batch of attestations
+   * for distinct validators as one statement): new, identical re-sign, double vote, surround and
+   * disabled, mixed in one burst.
+   */
+  @Test
+  void aBatchOfMixedChecksIsDecidedPerCheck() throws Exception {
+    int keys = 40;
+    List<BlsPublicKey> all = new ArrayList<>();
+    for (int i = 0; i < keys; i++) all.add(key(5000 + i));
+    store.registerValidators(all);
+    store.pinGenesisValidatorsRoot(GVR);
+    for (BlsPublicKey k : all) assertTrue(store.checkAndRecordAttestation(k, GVR, 10, 20, root(1)).isAllowed());
+    store.setEnabled(all.get(4), false);
+    StoreStats before = store.stats();
+    List<CompletableFuture<Verdict>> inFlight = new ArrayList<>();
+    for (int i = 0; i < keys; i++) {
+      BlsPublicKey k = all.get(i);
+      inFlight.add(switch (i % 5) {
+        case 0 -> store.checkAndRecordAttestationAsync(k, GVR, 20, 21, root(2)); // new: recorded
+        case 1 -> store.checkAndRecordAttestationAsync(k, GVR, 10, 20, root(1)); // identical re-sign
+        case 2 -> store.checkAndRecordAttestationAsync(k, GVR, 10, 20, root(3)); // double vote
+        case 3 -> store.checkAndRecordAttestationAsync(k, GVR, 9, 21, root(2)); // surrounds (10, 20)
+        default -> store.checkAndRecordAttestationAsync(k, GVR, 20, 21, root(2)); // disabled (key 4) or new
+      });
+    }
+    for (int i = 0; i < keys; i++) {
+      Verdict v = inFlight.get(i).get();
+      String expected = switch (i % 5) {
+        case 0 -> "recorded";
+        case 1 -> "identical_resign";
+        case 2 -> Rule.ATTESTATION_DOUBLE_VOTE.code();
+        case 3 -> Rule.ATTESTATION_SURROUNDS_EXISTING.code();
+        default -> i == 4 ? Rule.VALIDATOR_DISABLED.code() : "recorded";
+      };
+      String actual = v instanceof Verdict.Refused r ? r.rule().code()
+          : ((Verdict.Allowed) v).outcome().name().toLowerCase(java.util.Locale.ROOT);
+      assertEquals(expected, actual, "check " + i);
+    }
+    // a second burst on top: every recorded check moved its watermark, no refused one did
+    for (int i = 0; i < keys; i++) {
+      boolean moved = i % 5 == 0 || (i % 5 == 4 && i != 4);
+      Verdict again = store.checkAndRecordAttestation(all.get(i), GVR, 20, 21, root(9));
+      assertEquals(!moved && i != 4, again.isAllowed(), "check " + i + " after the burst: " + again);
+    }
+    assertTrue(store.stats().since(before).checks() >= 2L * keys);
+  }
+
   // --- instrumentation ------------------------------------------------------------------------
 
   @Test

@@ -51,22 +51,42 @@ public final class ErrorResponses {
   }
 
   public static void send(RoutingContext ctx, Throwable failure) {
-    int status = statusOf(failure);
-    if (status == 500) {
-      // A bug, not a client error: log it for the operator, tell the client nothing internal.
-      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
-    }
     if (failure instanceof ApiException.Unauthenticated) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer, Basic realm=\"palisade\"");
     }
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      logIfInternal(ctx.request().method() + " " + ctx.request().path(), failure);
+      return;
+    }
+    ObjectNode body = body(ctx.request().method() + " " + ctx.request().path(), failure);
+    response
+        .setStatusCode(body.get("code").asInt())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.toString());
+  }
+
+  /**
+   * The error body for {@code failure}: {@code code}, {@code message}, and {@code field}, {@code rule}
+   * or {@code approval_id} when known. A 500 is logged for the operator, naming {@code where}.
+   */
+  public static ObjectNode body(String where, Throwable failure) {
+    int status = statusOf(failure);
+    logIfInternal(where, failure);
     if (failure instanceof ApiException.BadRequest bad) {
-      write(ctx, status, bad.getMessage(), "field", bad.field());
+      return body(status, bad.getMessage(), "field", bad.field());
     } else if (failure instanceof ApiException.ApprovalRequired pending) {
-      write(ctx, status, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
+      return body(status, pending.getMessage(), "rule", "approval_required", "approval_id", pending.approvalId());
     } else if (failure instanceof ApiException.Refused refused) {
-      write(ctx, status, refused.getMessage(), "rule", refused.rule());
-    } else {
-      write(ctx, status, publicMessage(failure));
+      return body(status, refused.getMessage(), "rule", refused.rule());
+    }
+    return body(status, publicMessage(failure));
+  }
+
+  private static void logIfInternal(String where, Throwable failure) {
+    if (statusOf(failure) == 500) {
+      // A bug, not a client error: log it for the operator, tell the client nothing internal.
+      LOG.error("unexpected failure on {}", where, failure);
     }
   }
 
@@ -88,12 +108,19 @@ public final class ErrorResponses {
     write(ctx, status, message);
   }
 
-  /** {@code extras}: name, value pairs added to the body when the value is not null. */
-  private static void write(RoutingContext ctx, int status, String message, String... extras) {
+  private static void write(RoutingContext ctx, int status, String message) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body(status, message).toString());
+  }
+
+  /** {@code extras}: name, value pairs added to the body when the value is not null. */
+  private static ObjectNode body(int status, String message, String... extras) {
     ObjectNode body = JSON.createObjectNode();
     body.put("code", status);
     body.put("message", message);
@@ -102,9 +129,6 @@ public final class ErrorResponses {
         body.put(extras[i], extras[i + 1]);
       }
     }
-    response
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json; charset=utf-8")
-        .end(body.toString());
+    return body;
   }
 }
