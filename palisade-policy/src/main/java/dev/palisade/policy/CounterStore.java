@@ -43,8 +43,8 @@ public final class CounterStore {
 
   /**
    * Adds every count, or none: in one transaction, rolled back at the first that would pass its limit
-   * (returned), so a request refused by one limit uses up no other. Rows are taken in one order, so
-   * two such transactions cannot deadlock on PostgreSQL.
+   * (returned), so a request refused by one limit uses up no other. Rows (counters and spend locks) are
+   * taken in one order, so two such transactions cannot deadlock on PostgreSQL.
    */
   public Optional<RuleOutcome.Count> tryAddAll(List<RuleOutcome.Count> counts) {
     List<RuleOutcome.Count> ordered = counts.stream()
