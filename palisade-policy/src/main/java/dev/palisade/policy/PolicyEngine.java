@@ -62,7 +62,7 @@ public final class PolicyEngine {
         } else if (outcome instanceof RuleOutcome.Enable enable) {
           enabled.addAll(enable.features());
         } else if (outcome instanceof RuleOutcome.Count count) {
-          counts.merge(count.subject() + '\0' + count.counter() + '\0' + count.window(), count,
+          counts.merge(count.subject() + '\0' + count.counter() + '\0' + count.window().key(), count,
               (a, b) -> a.max() <= b.max() ? a : b);
         }
       }

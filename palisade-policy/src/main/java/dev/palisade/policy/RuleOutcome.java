@@ -28,6 +28,31 @@ public sealed interface RuleOutcome {
    * Allowed while a shared counter stays within {@code max}: the request adds {@code amount} to
    * {@code counter} of {@code subject} in {@code window}. Rate limits add 1; value limits add a value.
    */
-  record Count(String rule, String subject, String counter, String window, long amount, long max, String message)
+  record Count(String rule, String subject, String counter, Window window, long amount, long max, String message)
       implements RuleOutcome {}
+
+  /** Which part of a counter's history a {@link Count} is checked against. */
+  sealed interface Window {
+    /** Where two documents limit the same counter in the same window, one limit (the lowest) applies. */
+    String key();
+
+    /** A fixed window (or an epoch) by its id: the next one starts at 0 (rate limits mean exactly that). */
+    record Fixed(String id) implements Window {
+      @Override
+      public String key() {
+        return "fixed:" + id;
+      }
+    }
+
+    /**
+     * The {@code length} before {@code at}: the sum of the spends recorded after {@code at - length} (any
+     * later ones too) plus this one stays within max, so no period of that length ever holds more.
+     */
+    record Rolling(java.time.Instant at, Duration length) implements Window {
+      @Override
+      public String key() {
+        return "rolling:" + length;
+      }
+    }
+  }
 }

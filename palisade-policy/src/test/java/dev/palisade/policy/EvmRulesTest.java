@@ -150,9 +150,11 @@ class EvmRulesTest {
     }
     Decision over = engine.evaluate(EvmRequests.of(EvmRequests.transaction(EvmRequests.tx("1"))));
     assertEquals("evm_value_window", over.rule());
-    // a denied request consumed nothing; the next window starts afresh
+    // rolling: past midnight the day's spends still count; 24 hours after them they no longer do
+    assertEquals("evm_value_window", engine.evaluate(EvmRequests.of(EvmRequests.transaction(EvmRequests.tx("1")),
+        "wallet", NOW.plus(java.time.Duration.ofHours(12)))).rule());
     Decision tomorrow = engine.evaluate(EvmRequests.of(EvmRequests.transaction(EvmRequests.tx(one)), "wallet",
-        NOW.plus(java.time.Duration.ofHours(12))));
+        Requests.NOW.plus(java.time.Duration.ofHours(24))));
     assertInstanceOf(Decision.Allow.class, tomorrow);
     // one request above the whole limit is refused without touching the counter
     assertEquals("evm_value_window", engine.evaluate(EvmRequests.of(EvmRequests.transaction(

@@ -39,6 +39,10 @@ class PolicyStoresTest {
     return dataSource;
   }
 
+  private static RuleOutcome.Window fixed(String id) {
+    return new RuleOutcome.Window.Fixed(id);
+  }
+
   private static Identity identity(String name, String operator, String scopes) {
     return new Identity(IdentityId.of(name), OperatorId.of(operator), new Credential.BearerToken(), Scopes.parse(scopes),
         Optional.empty(), Instant.EPOCH, Optional.empty());
@@ -75,7 +79,7 @@ class PolicyStoresTest {
       CounterStore counters = instances.get(i % 2);
       Callable<Boolean> add = () -> {
         start.await();
-        return counters.tryAdd("key", "rate:RANDAO_REVEAL:PT1H", "42", 1, limit);
+        return counters.tryAdd("key", "rate:RANDAO_REVEAL:PT1H", fixed("42"), 1, limit);
       };
       added.add(pool.submit(add));
     }
@@ -86,8 +90,8 @@ class PolicyStoresTest {
     }
     pool.shutdown();
     assertEquals(limit, accepted, "exactly the limit is accepted");
-    assertEquals(limit, instances.get(0).total("key", "rate:RANDAO_REVEAL:PT1H", "42"));
-    assertTrue(instances.get(1).tryAdd("key", "rate:RANDAO_REVEAL:PT1H", "43", 1, limit), "the next window starts at 0");
+    assertEquals(limit, instances.get(0).total("key", "rate:RANDAO_REVEAL:PT1H", fixed("42")));
+    assertTrue(instances.get(1).tryAdd("key", "rate:RANDAO_REVEAL:PT1H", fixed("43"), 1, limit), "the next window starts at 0");
   }
 
   @ParameterizedTest
@@ -185,12 +189,12 @@ class PolicyStoresTest {
   @EnumSource(Dialect.class)
   void countersOfWindowsNobodyCountedInForLongerThanAnyWindowArePruned(Dialect dialect) {
     DataSource dataSource = database(dialect);
-    new CounterStore(dataSource, CLOCK).tryAdd("key", "rate:DEPOSIT:P31D", "1", 1, 1);
+    new CounterStore(dataSource, CLOCK).tryAdd("key", "rate:DEPOSIT:P31D", fixed("1"), 1, 1);
     Clock justInside = Clock.offset(CLOCK, CounterStore.RETENTION.minusSeconds(1));
     assertEquals(0, new CounterStore(dataSource, justInside).prune());
-    assertEquals(1, new CounterStore(dataSource, justInside).total("key", "rate:DEPOSIT:P31D", "1"));
+    assertEquals(1, new CounterStore(dataSource, justInside).total("key", "rate:DEPOSIT:P31D", fixed("1")));
     CounterStore later = new CounterStore(dataSource, Clock.offset(CLOCK, CounterStore.RETENTION.plusSeconds(1)));
     assertEquals(1, later.prune());
-    assertEquals(0, later.total("key", "rate:DEPOSIT:P31D", "1"));
+    assertEquals(0, later.total("key", "rate:DEPOSIT:P31D", fixed("1")));
   }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances share one PostgreSQL database; threads send transactions of one account to both at
- * once, through typed REST and JSON-RPC. A value-per-window limit holds across them: the signed values
- * never sum above it, and exactly as many sign as fit (a refused one did not fit even at the end).
+ * once, through typed REST and JSON-RPC. A value-per-rolling-window limit holds across them: the signed
+ * values never sum above it, and exactly as many sign as fit (a refused one did not fit even at the end).
  */
 class EvmValueWindowRaceTest {
   private static final int THREADS = 16;
@@ -56,7 +56,7 @@ class EvmValueWindowRaceTest {
           SecretBytes.takeOwnership(Hex.decode(KEY.get("secretKey").asText()))));
       String wallet = first.identity("wallet", "default", "sign:evm:tx");
 
-      // equal values: 25 of 120 fit, exactly (month-long windows: the run never straddles a window boundary)
+      // equal values: 25 of 120 fit, exactly (a rolling window: all of the run's spends are in it)
       BigInteger limit = VALUE.multiply(BigInteger.valueOf(25));
       first.setPolicy("default", "key", KEY.get("address").asText(),
           "rules: {evm_value_windows: [{max: '" + limit + "', window: P31D}]}");

@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * {@code evm_erc20}: a list of per-token rules for transactions to {@code token}: {@code max_amount}
- * (base units per call), {@code window_max} + {@code window} (base units per key per fixed window,
- * shared counter), {@code spenders} (allowlist for {@code approve}), {@code receivers} (allowlist for
- * {@code transfer}/{@code transferFrom} recipients), {@code allow_unlimited_approval} (default false).
+ * (base units per call), {@code window_max} + {@code window} (base units per key in any period of that
+ * length: a rolling window, recorded in the shared database), {@code spenders} (allowlist for
+ * {@code approve}), {@code receivers} (allowlist for {@code transfer}/{@code transferFrom} recipients),
+ * {@code allow_unlimited_approval} (default false).
  * All three calls count as moved amounts: an approval hands that much to the spender. Any other call
  * to a listed token is refused ({@code increaseAllowance} and friends would go around the limits).
  */
@@ -67,7 +68,7 @@ public final class Erc20Rules implements RuleType {
       if (windowMax.isPresent()) {
         Duration window = Amounts.window(entry, at);
         Rule counted = EvmValueWindows.windowRule(WINDOW, "erc20:" + token.lowerHex() + ":" + window, windowMax.get(),
-            window, "of token " + token + " per key per " + window,
+            window, "of token " + token + " per key",
             request -> EvmTransactionRules.transaction(request).flatMap(tx -> call(tx, token)).map(Erc20Call::amount)
                 .orElse(BigInteger.ZERO));
         rules.add(counted);

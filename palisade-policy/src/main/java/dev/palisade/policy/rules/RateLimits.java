@@ -75,7 +75,7 @@ public final class RateLimits implements RuleType {
         String windowId = perEpoch
             ? Long.toUnsignedString(epochOf(request.message()).orElseThrow())
             : Long.toString(Math.floorDiv(request.time().toEpochMilli(), windowMillis));
-        return new RuleOutcome.Count(RULE, request.keyId(), counter, windowId, 1, max,
+        return new RuleOutcome.Count(RULE, request.keyId(), counter, new RuleOutcome.Window.Fixed(windowId), 1, max,
             "at most " + max + " " + type + " per key " + (perEpoch ? "per epoch" : "per " + window));
       });
     }
