@@ -2,16 +2,19 @@ package dev.palisade.policy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Evaluates a request against the documents attached to its operator, its key and its identity.
- * Order: every stateless rule (any deny wins) → features off by default must have been enabled → approval (a granted one is checked, an absent one
- * is requested) → shared counters (recorded only now, so a denied request consumes no quota) →
- * the approval is consumed. Where two documents limit the same counter, the lowest limit applies.
+ * Order: every stateless rule (any deny wins) → features off by default must have been enabled →
+ * approval (a granted one is checked, an absent one is requested) → shared counters (recorded only
+ * now, so a denied request consumes no quota) → the approval is consumed. Where two documents limit
+ * the same counter, the lowest limit applies.
  */
 public final class PolicyEngine {
   private final PolicyStore policies;
@@ -47,7 +50,7 @@ public final class PolicyEngine {
     long version = snapshot.version();
     List<RuleOutcome.NeedsApproval> needed = new ArrayList<>();
     Map<String, RuleOutcome.Count> counts = new LinkedHashMap<>();
-    java.util.Set<String> enabled = new java.util.HashSet<>();
+    Set<String> enabled = new HashSet<>();
     for (PolicyTarget target : targets(request)) {
       Optional<PolicyDocument> document = snapshot.document(target);
       if (document.isEmpty()) {
