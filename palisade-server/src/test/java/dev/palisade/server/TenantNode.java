@@ -40,6 +40,11 @@ final class TenantNode implements AutoCloseable {
 
   /** {@code postgresUrl} null: embedded SQLite in {@code dataPath}. */
   static TenantNode start(Path dataPath, String postgresUrl) {
+    return start(dataPath, postgresUrl, dev.palisade.server.evm.EvmApi.EvmConfig.NONE);
+  }
+
+  /** With the EVM surfaces configured ({@code eth_chainId}'s answer, the downstream node). */
+  static TenantNode start(Path dataPath, String postgresUrl, dev.palisade.server.evm.EvmApi.EvmConfig evm) {
     NodeConfig.SlashingConfig slashing = postgresUrl == null
         ? NodeConfig.SlashingConfig.embedded()
         : new NodeConfig.SlashingConfig(true, Optional.of(postgresUrl), "postgres", "postgres");
@@ -47,7 +52,8 @@ final class TenantNode implements AutoCloseable {
             dev.palisade.eth2.Networks.named("mainnet"), dataPath, slashing, Optional.empty(),
             new NodeConfig.AccessConfig(Optional.empty(), false))
         .withSealedKeys(kek(dataPath.resolve("kek.sealed"), "passphrase of default"))
-        .withOperatorKek("opb", kek(dataPath.resolve("kek-opb.sealed"), "passphrase of opb"));
+        .withOperatorKek("opb", kek(dataPath.resolve("kek-opb.sealed"), "passphrase of opb"))
+        .withEvm(evm);
     PalisadeNode node = PalisadeNode.start(config);
     if (node.access().store().listOperators().stream().noneMatch(o -> o.id().equals(OPB))) {
       node.access().store().createOperator(OPB);
