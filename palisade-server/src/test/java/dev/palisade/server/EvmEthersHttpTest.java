@@ -2,13 +2,10 @@ package dev.palisade.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,45 +41,16 @@ class EvmEthersHttpTest {
 
   @Test
   void theReadmeSnippetSignsThroughJsonRpc() throws Exception {
-    Path home = Path.of(System.getProperty("java.io.tmpdir"), "palisade-ethers-" + VERSION);
-    Path ethers = home.resolve("node_modules").resolve("ethers");
-    if (!Files.isDirectory(ethers.resolve("lib.commonjs"))) {
-      assumeTrue(Ganache.onPath("npm") && Ganache.onPath("node"), "npm and node are needed for ethers");
-      Files.createDirectories(home);
-      Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
-          "ethers@" + VERSION).redirectErrorStream(true).redirectOutput(home.resolve("install.log").toFile()).start();
-      if (!install.waitFor(5, TimeUnit.MINUTES) || install.exitValue() != 0) {
-        install.destroyForcibly();
-        throw new IllegalStateException("npm install ethers failed: see " + home.resolve("install.log"));
-      }
-    }
+    Path modules = NodeSnippets.install("ethers", VERSION, "lib.commonjs");
     JsonNode vector = EvmVectors.load("eip191.json").stream()
         .filter(v -> v.get("messageEncoding").asText().equals("utf8")).findFirst().orElseThrow();
     String address = vector.get("address").asText();
     try (TenantNode node = TenantNode.start(temp.resolve("data"), null)) {
-      String admin = node.identity("admin", "default", "admin,keys:write");
-      ObjectNode body = EvmVectors.JSON.createObjectNode();
-      body.put("keystore", EvmVectors.keystore(vector.get("secretKey").asText(), "pw"));
-      body.put("password", "pw");
-      assertEquals(201, node.call("POST", "/admin/v1/evm/keys", admin, body.toString()).statusCode());
-      node.setPolicy("default", "key", address, "rules: {evm_signing: {eip191: true}, evm_transaction: {max_value: 1234}}");
-      String token = node.identity("dapp", "default", "sign:evm:tx,sign:evm:eip191");
-      Path script = Files.writeString(temp.resolve("snippet.cjs"), SCRIPT);
-      ProcessBuilder run = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
-          .redirectOutput(temp.resolve("node.log").toFile());
-      run.environment().put("ETHERS", ethers.toString());
-      run.environment().put("URL", "http://127.0.0.1:" + node.node.port());
-      run.environment().put("TOKEN", token);
-      run.environment().put("ADDRESS", address);
-      run.environment().put("MESSAGE", vector.get("message").asText());
-      Process process = run.start();
-      boolean finished = process.waitFor(2, TimeUnit.MINUTES);
-      String output = Files.readString(temp.resolve("node.log"));
-      if (!finished) {
-        process.destroyForcibly();
-      }
-      assertTrue(finished && process.exitValue() == 0, output);
-      JsonNode result = TenantNode.read(output.lines().reduce((a, b) -> b).orElseThrow());
+      String token = NodeSnippets.keyWithPolicy(node, vector,
+          "rules: {evm_signing: {eip191: true}, evm_transaction: {max_value: 1234}}", "sign:evm:tx,sign:evm:eip191");
+      JsonNode result = NodeSnippets.run(temp, SCRIPT, Map.of(
+          "ETHERS", modules.resolve("ethers").toString(), "URL", "http://127.0.0.1:" + node.node.port(), "TOKEN", token, "ADDRESS", address,
+          "MESSAGE", vector.get("message").asText()));
       assertEquals(address, result.get("from").asText(), "ethers recovers the signer of the raw transaction");
       assertEquals("1234", result.get("value").asText());
       assertEquals("1", result.get("chainId").asText());

@@ -2,16 +2,13 @@ package dev.palisade.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.palisade.server.evm.EvmApi;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,46 +46,17 @@ class EvmViemHttpTest {
 
   @Test
   void theReadmeSnippetSignsThroughJsonRpc() throws Exception {
-    Path home = Path.of(System.getProperty("java.io.tmpdir"), "palisade-viem-" + VERSION);
-    Path viem = home.resolve("node_modules").resolve("viem");
-    if (!Files.isDirectory(viem.resolve("_cjs"))) {
-      assumeTrue(Ganache.onPath("npm") && Ganache.onPath("node"), "npm and node are needed for viem");
-      Files.createDirectories(home);
-      Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
-          "viem@" + VERSION).redirectErrorStream(true).redirectOutput(home.resolve("install.log").toFile()).start();
-      if (!install.waitFor(5, TimeUnit.MINUTES) || install.exitValue() != 0) {
-        install.destroyForcibly();
-        throw new IllegalStateException("npm install viem failed: see " + home.resolve("install.log"));
-      }
-    }
+    Path modules = NodeSnippets.install("viem", VERSION, "_cjs");
     JsonNode vector = EvmVectors.load("eip191.json").stream()
         .filter(v -> v.get("messageEncoding").asText().equals("utf8")).findFirst().orElseThrow();
     String address = vector.get("address").asText();
     try (TenantNode node = TenantNode.start(temp.resolve("data"), null,
         new EvmApi.EvmConfig(Optional.of(BigInteger.ONE), Optional.empty()))) {
-      String admin = node.identity("admin", "default", "admin,keys:write");
-      ObjectNode body = EvmVectors.JSON.createObjectNode();
-      body.put("keystore", EvmVectors.keystore(vector.get("secretKey").asText(), "pw"));
-      body.put("password", "pw");
-      assertEquals(201, node.call("POST", "/admin/v1/evm/keys", admin, body.toString()).statusCode());
-      node.setPolicy("default", "key", address, "rules: {evm_signing: {eip191: true}, evm_transaction: {max_value: 1234}}");
-      String token = node.identity("dapp", "default", "sign:evm:tx,sign:evm:eip191");
-      Path script = Files.writeString(temp.resolve("snippet.cjs"), SCRIPT);
-      ProcessBuilder run = new ProcessBuilder("node", script.toString()).redirectErrorStream(true)
-          .redirectOutput(temp.resolve("node.log").toFile());
-      run.environment().put("NODE_PATH", home.resolve("node_modules").toString());
-      run.environment().put("URL", "http://127.0.0.1:" + node.node.port());
-      run.environment().put("TOKEN", token);
-      run.environment().put("ADDRESS", address);
-      run.environment().put("MESSAGE", vector.get("message").asText());
-      Process process = run.start();
-      boolean finished = process.waitFor(2, TimeUnit.MINUTES);
-      String output = Files.readString(temp.resolve("node.log"));
-      if (!finished) {
-        process.destroyForcibly();
-      }
-      assertTrue(finished && process.exitValue() == 0, output);
-      JsonNode result = TenantNode.read(output.lines().reduce((a, b) -> b).orElseThrow());
+      String token = NodeSnippets.keyWithPolicy(node, vector,
+          "rules: {evm_signing: {eip191: true}, evm_transaction: {max_value: 1234}}", "sign:evm:tx,sign:evm:eip191");
+      JsonNode result = NodeSnippets.run(temp, SCRIPT, Map.of(
+          "NODE_PATH", modules.toString(), "URL", "http://127.0.0.1:" + node.node.port(), "TOKEN", token, "ADDRESS", address,
+          "MESSAGE", vector.get("message").asText()));
       assertEquals(address, result.get("from").asText(), "viem recovers the signer of the raw transaction");
       assertEquals("1234", result.get("value").asText());
       assertEquals("1", result.get("chainId").asText());
