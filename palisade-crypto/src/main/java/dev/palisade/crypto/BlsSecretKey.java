@@ -127,6 +127,24 @@ public final class BlsSecretKey implements AutoCloseable {
   }
 
   /**
+   * Signs a signing root whose hash to the curve {@code cache} may already hold: the same signature as
+   * {@link #sign(Bytes32)}, for half the work on a hit. Only for roots many keys sign publicly (see
+   * {@link HashToCurveCache}).
+   */
+  public BlsSignature sign(Bytes32 signingRoot, HashToCurveCache cache) {
+    P2 point = cache.pointFor(signingRoot); // outside the lock: hashing does not touch the key
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("secret key is closed");
+      }
+      return BlsSignature.wrap(point.sign_with(key).compress());
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  /**
    * Returns a copy of the 32-byte big-endian secret, for sealing it elsewhere. The caller must
    * close the result.
    */

@@ -2,6 +2,7 @@ package dev.palisade.vault;
 
 import dev.palisade.crypto.BlsSecretKey;
 import dev.palisade.crypto.BlsSignature;
+import dev.palisade.crypto.HashToCurveCache;
 import dev.palisade.crypto.SecretBytes;
 import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.eth2.Bytes32;
@@ -58,6 +59,9 @@ public final class InProcessVault implements Vault {
   private final EvmKeyRing evmKeys = new EvmKeyRing();
   private final WatermarkStore watermarkStore; // null: no watermarks
   private final ConcurrentHashMap<BlsPublicKey, Watermark> watermarks = new ConcurrentHashMap<>();
+  /** One cache per tenant (operator); callers that name none (the vault process, one operator) share one. */
+  private final ConcurrentHashMap<String, HashToCurveCache> hashToCurve = new ConcurrentHashMap<>();
+  private static final String UNNAMED_TENANT = "";
 
   /**
    * A vault without high-watermarks (the signing policies in front of it are the only slashing
@@ -138,6 +142,21 @@ public final class InProcessVault implements Vault {
 
   @Override
   public BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network) {
+    return sign(key, request, network, UNNAMED_TENANT);
+  }
+
+  @Override
+  public BlsSignature sign(
+      BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network, String tenant) {
+    return sign(key, decoded, network, tenant);
+  }
+
+  /**
+   * Signs for a caller of {@code tenant}. A message many validators sign alike is hashed to the curve once
+   * per tenant (see {@link HashToCurveCache}); the cache is the tenant's own, so its timing tells a caller
+   * only about its own tenant's signatures.
+   */
+  public BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network, String tenant) {
     if (!keys.containsKey(key)) {
       throw new UnknownKeyException(key);
     }
@@ -154,7 +173,7 @@ public final class InProcessVault implements Vault {
         throw new UnknownKeyException(key);
       }
       if (subject.isEmpty()) {
-        return held.key.sign(root);
+        return sign(held.key, root, request, tenant);
       }
       held.watermark.lock();
       try {
@@ -164,7 +183,7 @@ public final class InProcessVault implements Vault {
           watermarkStore.save(key, next); // durable before the signature exists
           watermarks.put(key, next);
         }
-        return held.key.sign(root);
+        return sign(held.key, root, request, tenant);
       } finally {
         held.watermark.unlock();
       }
@@ -172,6 +191,26 @@ public final class InProcessVault implements Vault {
       held.life.readLock().unlock();
     }
   }
+
+  private BlsSignature sign(BlsSecretKey key, Bytes32 root, SigningRequest request, String tenant) {
+    if (!request.type().signedAlikeByManyValidators()) {
+      return key.sign(root);
+    }
+    return key.sign(root, hashToCurve.computeIfAbsent(tenant, unused -> new HashToCurveCache()));
+  }
+
+  /** Signatures that reused a hash to the curve, and those that computed it, over every tenant. */
+  public HashToCurveStats hashToCurveStats() {
+    long hits = 0;
+    long misses = 0;
+    for (HashToCurveCache cache : hashToCurve.values()) {
+      hits += cache.hits();
+      misses += cache.misses();
+    }
+    return new HashToCurveStats(hits, misses);
+  }
+
+  public record HashToCurveStats(long hits, long misses) {}
 
   /**
    * Derives the key's real public key from its secret and compares it with the public key it is

@@ -47,6 +47,16 @@ public interface Vault extends AutoCloseable {
     return sign(key, decoded, network);
   }
 
+  /**
+   * As {@link #sign(BlsPublicKey, byte[], SigningRequest, Network)}, for a caller of {@code tenant}: a vault
+   * that shares work between signatures of one message (see {@code HashToCurveCache}) shares it only within
+   * one tenant, so no tenant can time another's signatures.
+   */
+  default BlsSignature sign(
+      BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network, String tenant) {
+    return sign(key, requestJson, decoded, network);
+  }
+
   /** The secp256k1 (EVM) accounts this vault can sign for. */
   default Set<Address> evmAddresses() {
     return Set.of();

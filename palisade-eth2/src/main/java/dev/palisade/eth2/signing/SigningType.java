@@ -36,6 +36,19 @@ public enum SigningType {
     return needsForkInfo;
   }
 
+  /**
+   * Whether many validators sign this type's message word for word, and the message is public before
+   * anyone signs it: a committee's attestation data, a slot (selection proof), a slot's head block root
+   * (sync committee message), a sync subcommittee's selection data. A signer may share work between keys
+   * for these; never for a message only its signer knows (a block, an exit, a deposit).
+   */
+  public boolean signedAlikeByManyValidators() {
+    return switch (this) {
+      case ATTESTATION, AGGREGATION_SLOT, SYNC_COMMITTEE_MESSAGE, SYNC_COMMITTEE_SELECTION_PROOF -> true;
+      default -> false;
+    };
+  }
+
   /** Case-insensitive lookup, as Web3Signer accepts any case. */
   public static Optional<SigningType> fromName(String name) {
     if (name == null) {

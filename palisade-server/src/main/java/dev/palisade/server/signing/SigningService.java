@@ -184,7 +184,7 @@ public final class SigningService {
       }
     }
     try {
-      return vault.sign(key, body, request, network);
+      return vault.sign(key, body, request, network, caller.operator().value());
     } catch (UnknownKeyException e) {
       // removed between the lookup and now (a Keymanager DELETE): same answer as an unknown key
       throw new ApiException.UnknownKey(identifier);
