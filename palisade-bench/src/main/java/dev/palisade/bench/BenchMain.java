@@ -8,6 +8,7 @@ import dev.palisade.eth2.Networks;
 import dev.palisade.server.NodeConfig;
 import dev.palisade.server.PalisadeNode;
 import dev.palisade.server.ServerConfig;
+import dev.palisade.vault.InProcessVault;
 import dev.palisade.slashing.StoreStats;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--duration", description = "seconds of sustained e2e measurement per store; default 20 (4 with --quick)")
   Double duration;
 
-  @Option(names = "--warmup", description = "seconds of e2e warm-up per store before measuring; default 6 (2 with --quick)")
+  @Option(names = "--warmup", description = "seconds of e2e warm-up per store before measuring (the JIT compiler is still busy for the first ~15 s); default 20 (2 with --quick)")
   Double warmup;
 
   @Option(names = "--latency-duration", description = "seconds of open-loop load at 50%%; default 15 (3 with --quick)")
@@ -114,6 +115,10 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--startup-verify-wait", description = "seconds the startup child waits, after ready, for the background public-key verification to finish (reported, not timed); default 60 (0 with --quick)")
   Double startupVerifyWait;
 
+  @Option(names = "--messages", defaultValue = "COMMITTEES",
+      description = "committees (mainnet's shape: a committee's members sign one attestation message, 2,048 per epoch) or distinct (every attestation its own message: no hash to the curve is shared); default ${DEFAULT-VALUE}")
+  Bodies.Messages messages;
+
   @Option(names = "--json-out", defaultValue = "bench-results.json", description = "where the JSON goes; default ${DEFAULT-VALUE}")
   Path jsonOut;
 
@@ -127,6 +132,7 @@ public final class BenchMain implements Callable<Integer> {
   private final List<Double> rawSamples = new ArrayList<>();
   private final List<Double> rawCpuMsPerSig = new ArrayList<>();
   private int cores;
+  private Bodies bodies;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchMain()).execute(args));
@@ -135,9 +141,10 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     cores = Runtime.getRuntime().availableProcessors();
+    bodies = new Bodies(messages);
     int n = validators != null ? validators : quick ? 1000 : 10_000;
     double e2eSeconds = duration != null ? duration : quick ? 4 : 20;
-    double warmupSeconds = warmup != null ? warmup : quick ? 2 : 6;
+    double warmupSeconds = warmup != null ? warmup : quick ? 2 : 20;
     double latencySeconds = latencyDuration != null ? latencyDuration : quick ? 3 : 15;
     double rawSeconds = rawDuration != null ? rawDuration : quick ? 1.5 : 5;
     int startupCount = startupKeys != null ? startupKeys : quick ? 2000 : 100_000;
@@ -172,7 +179,8 @@ public final class BenchMain implements Callable<Integer> {
         Row.details(
             "validators", n, "client", newClientDescription(), "concurrency", concurrency,
             "signingThreads", threads, "e2eSeconds", e2eSeconds, "warmupSeconds", warmupSeconds,
-            "latencySeconds", latencySeconds, "rawSeconds", rawSeconds, "quick", quick));
+            "latencySeconds", latencySeconds, "rawSeconds", rawSeconds, "quick", quick,
+            "messages", messages.name().toLowerCase(Locale.ROOT)));
     result.put("rows", rows);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     if (jsonOut.toAbsolutePath().getParent() != null) Files.createDirectories(jsonOut.toAbsolutePath().getParent());
@@ -247,7 +255,7 @@ public final class BenchMain implements Callable<Integer> {
       String store, String storeDescription, int validators, Phase e2e, double e2eRaw, double rawCpuMsPerSig,
       Phase latency, double latencyRate, double[] latencyMs, Phase burst, double burstRaw, double[] burstMs,
       String client, Phase batch, double batchRaw, Phase slot, double slotRaw, int attesters,
-      Map<String, Object> e2eGc, Map<String, Object> latencyGc) {}
+      Map<String, Object> e2eGc, Map<String, Object> latencyGc, Map<String, Object> hashToCurve) {}
 
   private StoreRun runStore(
       String store, int n, Path work, int threads, double e2eSeconds, double warmupSeconds, double latencySeconds,
@@ -301,8 +309,14 @@ public final class BenchMain implements Callable<Integer> {
       double rawBefore = rawSignRate(rawSeconds);
       double rawCpuBefore = rawCpuMsPerSig.get(rawCpuMsPerSig.size() - 1);
       long t0 = System.nanoTime();
+      InProcessVault.HashToCurveStats h0 = node.vault().hashToCurveStats();
       Phase e2e = closedLoop(node, http, cpu, paths, seq, baseEpoch, warmupSeconds, e2eSeconds);
       Map<String, Object> e2eGc = gcPauses.between(t0 + (long) (warmupSeconds * 1e9), System.nanoTime());
+      InProcessVault.HashToCurveStats h1 = node.vault().hashToCurveStats();
+      long hits = h1.hits() - h0.hits();
+      long misses = h1.misses() - h0.misses();
+      Map<String, Object> hashToCurve = Row.details("messages", messages.name().toLowerCase(Locale.ROOT),
+          "reused", hits, "hashed", misses, "reusedShare", round((double) hits / Math.max(1, hits + misses), 3));
       double rawAfterE2e = rawSignRate(rawSeconds);
       double rawCpuAfter = rawCpuMsPerSig.get(rawCpuMsPerSig.size() - 1);
       log.printf(Locale.ROOT, "%s e2e: %.0f signatures/s (%s)%n", store, e2e.rate(), e2e.cpu().describe());
@@ -318,7 +332,7 @@ public final class BenchMain implements Callable<Integer> {
       Phase burst = burst(node, http, cpu, paths, burstEpoch, sinceStart);
       log.printf(Locale.ROOT, "%s burst: %d signatures in %.2f s%n", store, burst.ok(), burst.seconds());
       double rawAfterBurst = rawSignRate(rawSeconds);
-      ExtraPhases extra = new ExtraPhases(concurrency, n);
+      ExtraPhases extra = new ExtraPhases(concurrency, n, bodies);
       seq.set((burstEpoch - baseEpoch + 1) * n); // every batch epoch above the burst's
       Phase batch = extra.batchLoop(node, http, cpu, paths, seq, baseEpoch, warmupSeconds / 2, e2eSeconds / 2);
       log.printf(Locale.ROOT, "%s batch: %.0f items/s (%s)%n", store, batch.rate(), batch.cpu().describe());
@@ -331,7 +345,7 @@ public final class BenchMain implements Callable<Integer> {
           store, description, n, e2e, (rawBefore + rawAfterE2e) / 2, (rawCpuBefore + rawCpuAfter) / 2,
           latency, rate, latencyMs, burst, (rawAfterE2e + rawAfterBurst) / 2, sinceStart.percentilesMs(),
           http.description(), batch, (rawAfterBurst + rawAfterBatch) / 2, slot, (rawAfterBatch + rawAfterSlot) / 2,
-          attesters, e2eGc, latencyGc);
+          attesters, e2eGc, latencyGc, hashToCurve);
     } finally {
       if (pg != null) pg.close();
       deleteQuietly(data);
@@ -373,7 +387,7 @@ public final class BenchMain implements Callable<Integer> {
           }
           long s = seq.getAndIncrement();
           int v = (int) (s % n);
-          byte[] body = Bodies.attestationFor(v, baseEpoch + s / n);
+          byte[] body = bodies.attestationFor(v, baseEpoch + s / n);
           http.send(
               paths[v],
               body,
@@ -432,7 +446,7 @@ public final class BenchMain implements Callable<Integer> {
                 boolean measured = k >= skip;
                 http.send(
                     paths[v],
-                    Bodies.attestationFor(v, baseEpoch + s / n),
+                    bodies.attestationFor(v, baseEpoch + s / n),
                     (status, error) -> {
                       if (status == 200) {
                         ok.incrementAndGet();
@@ -464,7 +478,7 @@ public final class BenchMain implements Callable<Integer> {
     long slot = epoch * 32 + 5;
     byte[][] bodies = new byte[2 * n][];
     for (int v = 0; v < n; v++) {
-      bodies[2 * v] = Bodies.attestation(slot, v % 64, epoch);
+      bodies[2 * v] = this.bodies.slotAttestation(v, slot, epoch);
       bodies[2 * v + 1] = Bodies.aggregationSlot(slot);
     }
     AtomicLong ok = new AtomicLong();
@@ -567,7 +581,7 @@ public final class BenchMain implements Callable<Integer> {
             "dbCpuShare", round(r.e2e().cpu().db(), 3), "machineCpuShare", round(r.e2e().cpu().machine(), 3),
             "nodeCpuMsPerSignature", round(nodeCpuMsPerSig, 3), "rawCpuMsPerSignature", round(r.rawCpuMsPerSig(), 3),
             "cpuEfficiency", round(r.rawCpuMsPerSig() / nodeCpuMsPerSig, 3),
-            "nodeCpuByThreadRole", ec.groups())));
+            "nodeCpuByThreadRole", ec.groups(), "hashToCurve", r.hashToCurve())));
 
     double dbCpuMsPerSig = ec.db() * r.e2e().seconds() * ec.cores() * 1000 / Math.max(1, r.e2e().ok());
     double efficiency = r.rawCpuMsPerSig() / nodeCpuMsPerSig;
@@ -764,11 +778,15 @@ public final class BenchMain implements Callable<Integer> {
     }
   }
 
+  private static Object hashShare(Object hashToCurve) {
+    return hashToCurve instanceof Map<?, ?> m ? m.get("reusedShare") + " (" + m.get("messages") + ")" : "-";
+  }
+
   private static String shortDetails(Row r) {
     Map<String, Object> d = r.details();
     return switch (r.name()) {
       case "e2e" -> "errors " + d.get("errors") + "; CPU/sig node " + d.get("nodeCpuMsPerSignature") + " ms vs blst "
-          + d.get("rawCpuMsPerSignature") + " ms; " + d.get("cpu");
+          + d.get("rawCpuMsPerSignature") + " ms; " + d.get("cpu") + "; hash to G2 reused " + hashShare(d.get("hashToCurve"));
       case "burst" -> "p50/p90/p99/max " + d.get("p50Ms") + "/" + d.get("p90Ms") + "/" + d.get("p99Ms") + "/"
           + d.get("maxMs") + " ms; errors " + d.get("errors") + "; " + d.get("cpu");
       case "latency" -> "p50 " + d.get("p50Ms") + " ms, max " + d.get("maxMs") + " ms at " + d.get("rate")

@@ -15,10 +15,45 @@ final class Bodies {
   private static final String ZERO_ROOT = "0x" + "00".repeat(32);
   private static final String BLOCK_ROOT = "0x" + "ab".repeat(32);
 
-  private Bodies() {}
+  /** How many validators sign each attestation message, as {@code --messages} chooses. */
+  enum Messages {
+    /**
+     * Mainnet's shape: an epoch has 32 slots × 64 committees, and every member of a committee signs the same
+     * attestation data. Validator {@code v} is in committee {@code v mod 2048}, so an operator with N validators
+     * has min(N, 2,048) distinct messages per epoch (10,000 validators: ~4.9 signers per message, what a 1 %
+     * operator of a 1,000,000-validator network sees). Selection proofs of a slot share its one message.
+     */
+    COMMITTEES,
+    /** Every attestation a message of its own (its block root names the validator): no two share one. */
+    DISTINCT
+  }
+
+  private static final int COMMITTEES_PER_EPOCH = 32 * 64;
+
+  private final Messages messages;
+
+  Bodies(Messages messages) {
+    this.messages = messages;
+  }
+
+  Messages messages() {
+    return messages;
+  }
+
+  /** Validator {@code v}'s attestation in {@code epoch}: its own slot and committee in the epoch. */
+  byte[] attestationFor(int v, long epoch) {
+    int committee = v % COMMITTEES_PER_EPOCH;
+    return attestation(v, epoch * 32 + committee / 64, committee % 64, epoch);
+  }
+
+  /** Validator {@code v}'s attestation in {@code slot}, in committee {@code v mod 64} of the slot. */
+  byte[] slotAttestation(int v, long slot, long epoch) {
+    return attestation(v, slot, v % 64, epoch);
+  }
 
   /** An attestation for {@code slot} voting source {@code target-1} → {@code target}. */
-  static byte[] attestation(long slot, long committeeIndex, long targetEpoch) {
+  private byte[] attestation(int v, long slot, long committeeIndex, long targetEpoch) {
+    String blockRoot = messages == Messages.DISTINCT ? "0x" + String.format("%064x", v) : BLOCK_ROOT;
     String s =
         "{\"type\":\"ATTESTATION\","
             + FORK_INFO
@@ -27,7 +62,7 @@ final class Bodies {
             + "\",\"index\":\""
             + committeeIndex
             + "\",\"beacon_block_root\":\""
-            + BLOCK_ROOT
+            + blockRoot
             + "\",\"source\":{\"epoch\":\""
             + (targetEpoch - 1)
             + "\",\"root\":\""
@@ -40,6 +75,7 @@ final class Bodies {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** The selection proof of {@code slot}: one message for every validator, whatever {@link Messages} says. */
   static byte[] aggregationSlot(long slot) {
     return ("{\"type\":\"AGGREGATION_SLOT\","
             + FORK_INFO
@@ -47,10 +83,5 @@ final class Bodies {
             + slot
             + "\"}}")
         .getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** Validator {@code v}'s attestation in {@code epoch}: its own slot and committee in the epoch. */
-  static byte[] attestationFor(int v, long epoch) {
-    return attestation(epoch * 32 + (v % 32), v % 64, epoch);
   }
 }

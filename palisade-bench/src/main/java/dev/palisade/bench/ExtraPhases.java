@@ -18,9 +18,11 @@ final class ExtraPhases {
 
   private final int concurrency;
   private final int batchItems;
+  private final Bodies bodies;
 
-  ExtraPhases(int concurrency, int validators) {
+  ExtraPhases(int concurrency, int validators, Bodies bodies) {
     this.concurrency = concurrency;
+    this.bodies = bodies;
     this.batchItems = batchItems(concurrency, validators);
   }
 
@@ -63,7 +65,7 @@ final class ExtraPhases {
           int v = k + loops * (int) (j % owned);
           body.append(i == 0 ? "" : ",").append("{\"identifier\":\"").append(paths[v], paths[v].lastIndexOf('/') + 1,
               paths[v].length()).append("\",\"request\":")
-              .append(new String(Bodies.attestationFor(v, firstEpoch + j / owned), StandardCharsets.US_ASCII)).append('}');
+              .append(new String(bodies.attestationFor(v, firstEpoch + j / owned), StandardCharsets.US_ASCII)).append('}');
         }
         http.send(BATCH_PATH, body.append(']').toString().getBytes(StandardCharsets.US_ASCII), (status, answer) -> {
           int signed = status == 200 ? (answer == null ? batchItems : count(answer, "\"status\":200")) : 0;
@@ -112,7 +114,7 @@ final class ExtraPhases {
     byte[] selection = Bodies.aggregationSlot(slot);
     byte[][] votes = new byte[attesters][];
     for (int v = 0; v < attesters; v++) {
-      votes[v] = Bodies.attestation(slot, v % 64, epoch);
+      votes[v] = bodies.slotAttestation(v, slot, epoch);
     }
     System.gc();
     CpuMeter.Snapshot c0 = cpu.snapshot();

@@ -73,6 +73,10 @@ class BenchSmokeTest {
       }
       if (row.get("name").asText().equals("e2e")) {
         assertTrue(row.get("details").get("generatorCpuShare").asDouble() >= 0, row.toString());
+        // 400 validators spread over 2,048 committees: every attestation its own message, each hashed once
+        JsonNode hash = row.get("details").get("hashToCurve");
+        assertEquals("committees", hash.get("messages").asText(), row.toString());
+        assertTrue(hash.get("hashed").asLong() > 0, row.toString());
       }
     }
   }
