@@ -135,7 +135,7 @@ public final class BenchMain implements Callable<Integer> {
   private Bodies bodies;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchMain()).execute(args));
+    System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
