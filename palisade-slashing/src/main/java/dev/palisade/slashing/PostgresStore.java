@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -285,8 +286,19 @@ final class PostgresStore extends JdbcStore {
     Verdict get();
   }
 
+  /**
+   * A check statement planned at each execution, with the tables' size at that moment. A server-side
+   * prepared statement keeps the plan PostgreSQL made while the history tables were empty, which reads
+   * them whole by sequential scan once they have grown (PostgresBatchPlanTest).
+   */
+  PreparedStatement prepareReplanned(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = prepare(c, sql);
+    ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+    return ps;
+  }
+
   private Outcome runBlock(Connection c, BlockCheck b) throws SQLException {
-    try (PreparedStatement ps = prepare(c, CHECK_BLOCK)) {
+    try (PreparedStatement ps = prepareReplanned(c, CHECK_BLOCK)) {
       long id = b.validatorId();
       byte[] root = b.signingRoot().toArray();
       ps.setLong(1, id);
@@ -322,7 +334,7 @@ final class PostgresStore extends JdbcStore {
   }
 
   private Outcome runAttestation(Connection c, AttestationCheck a) throws SQLException {
-    try (PreparedStatement ps = prepare(c, CHECK_ATTESTATION)) {
+    try (PreparedStatement ps = prepareReplanned(c, CHECK_ATTESTATION)) {
       long id = a.validatorId();
       byte[] root = a.signingRoot().toArray();
       ps.setLong(1, id);
