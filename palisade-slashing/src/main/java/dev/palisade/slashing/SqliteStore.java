@@ -1,6 +1,7 @@
 package dev.palisade.slashing;
 
 import dev.palisade.store.Database;
+import dev.palisade.store.SqliteBusyWait;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -66,7 +67,7 @@ final class SqliteStore extends JdbcStore {
       Connection c = database.dataSource().getConnection();
       try (Statement s = c.createStatement()) {
         // this connection's own settings: a writer waits at most a statement timeout for the lock
-        s.execute("PRAGMA busy_timeout = " + options.statementTimeout().toMillis());
+        SqliteBusyWait.install(c, options.statementTimeout());
         s.execute("PRAGMA foreign_keys = ON");
       } catch (SQLException e) {
         c.close();
