@@ -1,7 +1,6 @@
 package dev.palisade.slashing;
 
 import dev.palisade.store.Database;
-import dev.palisade.store.SqliteBusyWait;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -67,7 +66,7 @@ final class SqliteStore extends JdbcStore {
       Connection c = database.dataSource().getConnection();
       try (Statement s = c.createStatement()) {
         // this connection's own settings: a writer waits at most a statement timeout for the lock
-        SqliteBusyWait.install(c, options.statementTimeout());
+        s.execute("PRAGMA busy_timeout = " + options.statementTimeout().toMillis());
         s.execute("PRAGMA foreign_keys = ON");
       } catch (SQLException e) {
         c.close();

@@ -41,9 +41,7 @@ public final class Database implements AutoCloseable {
     this.config = config;
     this.raw = raw;
     this.guard = guard;
-    this.dataSource = new GuardedDataSource(raw, guard, config.dialect() == Dialect.SQLITE
-        ? connection -> SqliteBusyWait.install(connection, config.busyTimeout())
-        : connection -> {});
+    this.dataSource = new GuardedDataSource(raw, guard);
     this.pool = pool != null ? pool : new SqliteCheckpointer(dataSource, config.sqliteFile().getFileName().toString());
   }
 
@@ -103,7 +101,7 @@ public final class Database implements AutoCloseable {
       sqlite.setGetGeneratedKeys(false);
       // DEFERRED: identity reads must not queue behind signing writes; the slashing writer sends
       // BEGIN IMMEDIATE itself.
-      sqlite.setBusyTimeout((int) config.busyTimeout().toMillis()); // SqliteBusyWait replaces it, same timeout
+      sqlite.setBusyTimeout((int) config.busyTimeout().toMillis());
       SQLiteDataSource source = new SQLiteDataSource(sqlite);
       source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
       return new Database(config, source, null, new DatabaseGuard(config.describe(), file));

@@ -9,42 +9,24 @@ import javax.sql.DataSource;
 
 /** Hands out connections only while the database is still the one this node opened. */
 final class GuardedDataSource implements DataSource {
-  /** What every new connection needs before use (SQLite: its busy handler); may throw. */
-  @FunctionalInterface
-  interface Setup {
-    void apply(Connection connection) throws SQLException;
-  }
-
   private final DataSource delegate;
   private final DatabaseGuard guard;
-  private final Setup setup;
 
-  GuardedDataSource(DataSource delegate, DatabaseGuard guard, Setup setup) {
+  GuardedDataSource(DataSource delegate, DatabaseGuard guard) {
     this.delegate = delegate;
     this.guard = guard;
-    this.setup = setup;
   }
 
   @Override
   public Connection getConnection() throws SQLException {
     guard.ensureUsable();
-    return prepared(delegate.getConnection());
+    return delegate.getConnection();
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
     guard.ensureUsable();
-    return prepared(delegate.getConnection(username, password));
-  }
-
-  private Connection prepared(Connection connection) throws SQLException {
-    try {
-      setup.apply(connection);
-      return connection;
-    } catch (SQLException | RuntimeException e) {
-      connection.close();
-      throw e;
-    }
+    return delegate.getConnection(username, password);
   }
 
   @Override
