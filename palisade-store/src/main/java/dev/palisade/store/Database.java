@@ -36,13 +36,12 @@ public final class Database implements AutoCloseable {
   private volatile DatabaseIdentity.Decision pending;
   private volatile String id;
 
-  /** {@code pool} null: SQLite, whose one resource to close is its checkpoint thread. */
   private Database(DatabaseConfig config, DataSource raw, AutoCloseable pool, DatabaseGuard guard) {
     this.config = config;
     this.raw = raw;
+    this.pool = pool;
     this.guard = guard;
     this.dataSource = new GuardedDataSource(raw, guard);
-    this.pool = pool != null ? pool : new SqliteCheckpointer(dataSource, config.sqliteFile().getFileName().toString());
   }
 
   /**
@@ -95,8 +94,6 @@ public final class Database implements AutoCloseable {
       sqlite.resetOpenMode(SQLiteOpenMode.CREATE);
       sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
       sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL); // a commit survives power loss
-      // checkpoints run on SqliteCheckpointer's thread, never inside a signing commit
-      sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
       // nothing reads generated keys; on, the driver regex-matches the SQL of every update
       sqlite.setGetGeneratedKeys(false);
       // DEFERRED: identity reads must not queue behind signing writes; the slashing writer sends
@@ -104,7 +101,7 @@ public final class Database implements AutoCloseable {
       sqlite.setBusyTimeout((int) config.busyTimeout().toMillis());
       SQLiteDataSource source = new SQLiteDataSource(sqlite);
       source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-      return new Database(config, source, null, new DatabaseGuard(config.describe(), file));
+      return new Database(config, source, () -> {}, new DatabaseGuard(config.describe(), file));
     } catch (IOException e) {
       throw new DatabaseUnavailableException("cannot create " + file + ": " + e.getMessage(), e);
     }
