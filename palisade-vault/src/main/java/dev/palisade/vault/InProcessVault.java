@@ -59,9 +59,11 @@ public final class InProcessVault implements Vault {
   private final EvmKeyRing evmKeys = new EvmKeyRing();
   private final WatermarkStore watermarkStore; // null: no watermarks
   private final ConcurrentHashMap<BlsPublicKey, Watermark> watermarks = new ConcurrentHashMap<>();
-  /** One cache per tenant (operator); callers that name none (the vault process, one operator) share one. */
+  /**
+   * One cache per tenant (operator). The vault process's protocol does not carry the caller's tenant, so
+   * signatures it asks for share nothing.
+   */
   private final ConcurrentHashMap<String, HashToCurveCache> hashToCurve = new ConcurrentHashMap<>();
-  private static final String UNNAMED_TENANT = "";
 
   /**
    * A vault without high-watermarks (the signing policies in front of it are the only slashing
@@ -140,9 +142,10 @@ public final class InProcessVault implements Vault {
     return keys.containsKey(key);
   }
 
+  /** Signs without sharing any work with other signatures: the caller's tenant is unknown. */
   @Override
   public BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network) {
-    return sign(key, request, network, UNNAMED_TENANT);
+    return sign(key, request, network, null);
   }
 
   @Override
@@ -154,7 +157,7 @@ public final class InProcessVault implements Vault {
   /**
    * Signs for a caller of {@code tenant}. A message many validators sign alike is hashed to the curve once
    * per tenant (see {@link HashToCurveCache}); the cache is the tenant's own, so its timing tells a caller
-   * only about its own tenant's signatures.
+   * only about its own tenant's signatures. A null tenant shares nothing.
    */
   public BlsSignature sign(BlsPublicKey key, SigningRequest request, Network network, String tenant) {
     if (!keys.containsKey(key)) {
@@ -193,7 +196,7 @@ public final class InProcessVault implements Vault {
   }
 
   private BlsSignature sign(BlsSecretKey key, Bytes32 root, SigningRequest request, String tenant) {
-    if (!request.type().signedAlikeByManyValidators()) {
+    if (tenant == null || !request.type().signedAlikeByManyValidators()) {
       return key.sign(root);
     }
     return key.sign(root, hashToCurve.computeIfAbsent(tenant, unused -> new HashToCurveCache()));

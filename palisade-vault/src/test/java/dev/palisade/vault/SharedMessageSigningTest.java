@@ -43,6 +43,10 @@ class SharedMessageSigningTest {
       assertEquals(selectionProof.signature(),
           vault.sign(SigningVectors.publicKey(), selectionProof.request(), VaultSigning.MAINNET, "operator-b").toHex());
       assertEquals(missesBefore + 1, vault.hashToCurveStats().misses(), "another tenant does not reuse operator-a's hash");
+      HashToCurveStats beforeUnnamed = vault.hashToCurveStats();
+      assertEquals(selectionProof.signature(),
+          vault.sign(SigningVectors.publicKey(), selectionProof.request(), VaultSigning.MAINNET).toHex());
+      assertEquals(beforeUnnamed, vault.hashToCurveStats(), "a caller that names no tenant shares nothing");
     }
   }
 }
