@@ -1,6 +1,7 @@
 package dev.palisade.crypto;
 
 import dev.palisade.eth2.Bytes32;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import supranational.blst.P2;
@@ -16,30 +17,37 @@ import supranational.blst.P2;
  * cached: a hit is faster than a miss, so caching a message only one tenant knows would tell another tenant,
  * by timing, that it was signed.
  *
- * <p>Bounded: two generations of at most {@code capacity} entries each; when the current one is full it
- * becomes the previous one and the older is dropped, so a message in use survives by being copied forward.
- * Thread-safe; two threads missing on one message both hash it, and one result is kept.
+ * <p>Bounded: two generations of at most {@code capacity} entries each; when the current one is full, or
+ * older than {@code maxAge}, it becomes the previous one and the older is dropped, so a message in use
+ * survives by being copied forward. A committee signs within its slot, so a minute covers the reuse; an
+ * operator that signs little keeps little (~450 bytes an entry). Thread-safe; two threads missing on one
+ * message both hash it, and one result is kept.
  */
 public final class HashToCurveCache {
   /** One epoch of mainnet committees (32 slots × 64) plus the slots' selection proofs, with room to spare. */
   public static final int DEFAULT_CAPACITY = 4_096;
+  /** Five slots. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(60);
 
   private final int capacity;
+  private final long maxAgeNanos;
+  private volatile long currentSince = System.nanoTime();
   private volatile ConcurrentHashMap<Bytes32, P2> current;
   private volatile ConcurrentHashMap<Bytes32, P2> previous = new ConcurrentHashMap<>();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
   public HashToCurveCache() {
-    this(DEFAULT_CAPACITY);
+    this(DEFAULT_CAPACITY, DEFAULT_MAX_AGE);
   }
 
-  public HashToCurveCache(int capacity) {
+  public HashToCurveCache(int capacity, Duration maxAge) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1 but was " + capacity);
     }
     this.capacity = capacity;
-    this.current = new ConcurrentHashMap<>(capacity * 2);
+    this.maxAgeNanos = maxAge.toNanos();
+    this.current = new ConcurrentHashMap<>();
   }
 
   /** A fresh copy of {@code message}'s point on G2, which the caller may multiply in place. */
@@ -62,11 +70,12 @@ public final class HashToCurveCache {
 
   private void remember(Bytes32 message, P2 point) {
     ConcurrentHashMap<Bytes32, P2> generation = current;
-    if (generation.size() >= capacity) {
+    if (generation.size() >= capacity || System.nanoTime() - currentSince >= maxAgeNanos) {
       synchronized (this) {
         if (current == generation) {
           previous = generation;
-          current = new ConcurrentHashMap<>(capacity * 2);
+          current = new ConcurrentHashMap<>();
+          currentSince = System.nanoTime();
         }
         generation = current;
       }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.palisade.eth2.Bytes32;
 import dev.palisade.eth2.Hex;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -52,7 +53,7 @@ class HashToCurveCacheTest {
   @ValueSource(longs = {1, 2, 3, 4, 5})
   void manyKeysShareMessagesWithoutCorruptingThem(long seed) {
     Random random = new Random(seed);
-    HashToCurveCache cache = new HashToCurveCache(3); // small: generations roll over during the test
+    HashToCurveCache cache = new HashToCurveCache(3, Duration.ofHours(1)); // small: generations roll over during the test
     List<BlsSecretKey> keys = keys(random, 4);
     Bytes32[] messages = new Bytes32[5];
     for (int i = 0; i < messages.length; i++) {
@@ -71,7 +72,7 @@ class HashToCurveCacheTest {
   @Test
   void concurrentSignersGetBlstsSignatures() throws Exception {
     Random random = new Random(42);
-    HashToCurveCache cache = new HashToCurveCache(2);
+    HashToCurveCache cache = new HashToCurveCache(2, Duration.ofHours(1));
     List<BlsSecretKey> keys = keys(random, 8);
     Bytes32[] messages = {randomRoot(random), randomRoot(random), randomRoot(random)};
     ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -91,6 +92,23 @@ class HashToCurveCacheTest {
     }
   }
 
+  /** An entry lives at most two ages: an operator that signs little keeps little. */
+  @Test
+  void entriesAgeOut() throws InterruptedException {
+    HashToCurveCache cache = new HashToCurveCache(1_000, Duration.ofMillis(20));
+    try (BlsSecretKey key = keys(new Random(9), 1).get(0)) {
+      Bytes32 old = Bytes32.fromHex("0x" + "11".repeat(32));
+      key.sign(old, cache);
+      Thread.sleep(30);
+      key.sign(Bytes32.fromHex("0x" + "22".repeat(32)), cache); // rolls: old is now in the previous generation
+      Thread.sleep(30);
+      key.sign(Bytes32.fromHex("0x" + "33".repeat(32)), cache); // rolls again: old is gone
+      assertEquals(key.sign(old), key.sign(old, cache));
+      assertEquals(4, cache.misses(), "old was hashed again");
+      assertEquals(0, cache.hits());
+    }
+  }
+
   @Test
   void aClosedKeyDoesNotSign() {
     BlsSecretKey key = keys(new Random(7), 1).get(0);
@@ -100,7 +118,7 @@ class HashToCurveCacheTest {
 
   @Test
   void capacityMustBePositive() {
-    assertThrows(IllegalArgumentException.class, () -> new HashToCurveCache(0));
+    assertThrows(IllegalArgumentException.class, () -> new HashToCurveCache(0, Duration.ofSeconds(1)));
   }
 
   private static List<BlsSecretKey> keys(Random random, int count) {
