@@ -1,6 +1,7 @@
 package dev.palisade.auth;
 
 import dev.palisade.store.Dialect;
+import dev.palisade.store.WriteGate;
 import dev.palisade.eth2.BlsPublicKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,16 +39,27 @@ public final class AuditLog {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final WriteGate gate;
 
-  private AuditLog(DataSource dataSource, Dialect dialect) {
+  private AuditLog(DataSource dataSource, Dialect dialect, WriteGate gate) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.gate = gate;
   }
 
   /** Migrates the auth and audit tables (idempotent, shared with {@link IdentityStore}). */
   public static AuditLog open(DataSource dataSource, Dialect dialect) {
     AuthMigrations.migrate(dataSource, dialect);
-    return new AuditLog(dataSource, dialect);
+    return new AuditLog(dataSource, dialect, WriteGate.none());
+  }
+
+  /**
+   * This log, its own transactions ({@link #append(List)}) taking turns with the process's other
+   * writers through {@code gate}; the connection is opened before the turn, so no writer waits for
+   * that.
+   */
+  public AuditLog takingTurnsThrough(WriteGate gate) {
+    return new AuditLog(dataSource, dialect, gate);
   }
 
   /**
@@ -93,6 +105,7 @@ public final class AuditLog {
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
+        gate.enter();
         try {
           List<AuditRecord> records = appendAll(c, entries);
           c.commit();
@@ -100,6 +113,8 @@ public final class AuditLog {
         } catch (SQLException | RuntimeException e) {
           c.rollback();
           throw e;
+        } finally {
+          gate.leave();
         }
       } catch (SQLException e) {
         if (!SqlErrors.isRetryable(e)) {

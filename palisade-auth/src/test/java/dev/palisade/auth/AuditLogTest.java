@@ -1,6 +1,7 @@
 package dev.palisade.auth;
 
 import dev.palisade.store.Dialect;
+import dev.palisade.store.WriteGate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -49,6 +50,25 @@ class AuditLogTest {
   private static void sql(DataSource ds, String statement) throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.executeUpdate(statement);
+    }
+  }
+
+  @Test
+  void itsOwnTransactionsTakeTheirTurnThroughTheWriteGate() throws Exception {
+    WriteGate gate = WriteGate.oneAtATime();
+    AuditLog log = AuditLog.open(TestDatabases.fresh(Dialect.SQLITE), Dialect.SQLITE).takingTurnsThrough(gate);
+    gate.enter(); // another writer of this process is in
+    ExecutorService appender = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<AuditRecord>> appended = appender.submit(() -> log.append(entries(3, 7)));
+      Thread.sleep(200);
+      assertFalse(appended.isDone(), "the append waits for its turn");
+      gate.leave();
+      assertEquals(3, appended.get(10, TimeUnit.SECONDS).size());
+      assertEquals(3, log.tail(10).size());
+    } finally {
+      gate.leave();
+      appender.shutdownNow();
     }
   }
 

@@ -133,7 +133,7 @@ public final class PalisadeNode implements AutoCloseable {
       resources.add(identities);
       this.access = new AccessControl(identities, readCertificates(config.access()));
       access.bootstrapIfEmpty(config.access().bootstrapLoopback() && LoopbackOnly.of(config.server()));
-      this.auditLog = AuditLog.open(database.dataSource(), database.dialect());
+      this.auditLog = AuditLog.open(database.dataSource(), database.dialect()).takingTurnsThrough(database.writeGate());
       this.policyEngine = openPolicies(database);
       this.registry =
           new KeyRegistry(inProcessVault, vault, slashing, identities, keks, this::recordLifecycle);

@@ -295,7 +295,7 @@ final class DatabaseSlashingProtection implements SlashingProtection {
   @Override
   public void exportInterchange(OutputStream out, Collection<BlsPublicKey> keysOrEmptyForAll) {
     try (Connection c = store.openReader()) {
-      store.begin(c); // one snapshot for the whole document
+      store.beginRead(c); // one snapshot for the whole document
       try {
         var generator = InterchangeCodec.generator(out);
         store.export(c, generator, keysOrEmptyForAll);

@@ -77,6 +77,11 @@ abstract class JdbcStore implements AutoCloseable {
 
   abstract void begin(Connection c) throws SQLException;
 
+  /** A transaction that only reads, for a consistent export; end it with {@link #rollback}. */
+  void beginRead(Connection c) throws SQLException {
+    begin(c);
+  }
+
   abstract void commit(Connection c) throws SQLException;
 
   abstract void rollback(Connection c);

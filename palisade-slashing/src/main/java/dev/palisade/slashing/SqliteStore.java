@@ -102,12 +102,29 @@ final class SqliteStore extends JdbcStore {
   // re-open a transaction right after each commit and hold the write lock between batches.
   @Override
   void begin(Connection c) throws SQLException {
-    exec(c, "BEGIN IMMEDIATE");
+    database.writeGate().enter();
+    try {
+      exec(c, "BEGIN IMMEDIATE");
+    } catch (SQLException | RuntimeException e) {
+      database.writeGate().leave();
+      throw e;
+    }
   }
 
+  /**
+   * DEFERRED: its first read fixes its snapshot of the log, and it never takes the write lock or
+   * the gate, so signing goes on while an export streams.
+   */
+  @Override
+  void beginRead(Connection c) throws SQLException {
+    exec(c, "BEGIN");
+  }
+
+  /** A failed COMMIT leaves the gate to {@link #rollback}, which every caller runs on failure. */
   @Override
   void commit(Connection c) throws SQLException {
     exec(c, "COMMIT");
+    database.writeGate().leave();
     counters.commits.incrementAndGet();
   }
 
@@ -117,6 +134,8 @@ final class SqliteStore extends JdbcStore {
       exec(c, "ROLLBACK");
     } catch (SQLException ignored) {
       // no transaction open, or connection broken: the writer discards it
+    } finally {
+      database.writeGate().leave();
     }
   }
 

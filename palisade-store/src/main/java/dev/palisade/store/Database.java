@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -26,12 +27,16 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   /** SQLState of the failure when the database is no longer the one opened: never retried. */
   public static final String REPLACED_STATE = "PALDB";
+  private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(100);
+  private static final long RESTART_LOG_FRAMES = 16_384; // 64 MiB of 4 KiB pages
 
   private final DatabaseConfig config;
   private final DataSource raw;
   private final DatabaseGuard guard;
   private final GuardedDataSource dataSource;
   private final AutoCloseable pool;
+  private final WriteGate writeGate;
+  private final SqliteCheckpoints checkpoints; // null on PostgreSQL
   private final Set<String> migrated = new LinkedHashSet<>();
   private volatile DatabaseIdentity.Decision pending;
   private volatile String id;
@@ -42,6 +47,11 @@ public final class Database implements AutoCloseable {
     this.pool = pool;
     this.guard = guard;
     this.dataSource = new GuardedDataSource(raw, guard);
+    this.writeGate = config.dialect() == Dialect.SQLITE ? WriteGate.oneAtATime() : WriteGate.none();
+    this.checkpoints =
+        config.dialect() == Dialect.SQLITE
+            ? new SqliteCheckpoints(dataSource, config.sqliteFile(), writeGate, CHECKPOINT_INTERVAL, RESTART_LOG_FRAMES)
+            : null;
   }
 
   /**
@@ -96,6 +106,8 @@ public final class Database implements AutoCloseable {
       sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL); // a commit survives power loss
       // nothing reads generated keys; on, the driver regex-matches the SQL of every update
       sqlite.setGetGeneratedKeys(false);
+      // no connection checkpoints inside its commits: SqliteCheckpoints does, off the writers' path
+      sqlite.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, "0");
       // DEFERRED: identity reads must not queue behind signing writes; the slashing writer sends
       // BEGIN IMMEDIATE itself.
       sqlite.setBusyTimeout((int) config.busyTimeout().toMillis());
@@ -177,6 +189,11 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  /** This process's writers take turns through it (SQLite); open on PostgreSQL. */
+  public WriteGate writeGate() {
+    return writeGate;
+  }
+
   public Dialect dialect() {
     return config.dialect();
   }
@@ -223,6 +240,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpoints != null) {
+      checkpoints.close();
+    }
     guard.close();
     try {
       pool.close();

@@ -1,0 +1,82 @@
+package dev.palisade.slashing;
+
+import static dev.palisade.slashing.TestData.GVR;
+import static dev.palisade.slashing.TestData.key;
+import static dev.palisade.slashing.TestData.root;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.palisade.store.Database;
+import dev.palisade.store.DatabaseConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The slashing writer takes its turn through the database's write gate, so it queues behind the
+ * node's other SQLite writers (the audit log) in the JVM instead of sleeping in SQLite's busy handler.
+ */
+class SqliteWriteGateTest {
+  @TempDir Path data;
+
+  @Test
+  void aCheckWaitsWhileAnotherWriterOfTheProcessHoldsTheGateAndGoesOnOnceItLeaves() throws Exception {
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        SlashingProtection store = SlashingProtections.open(database, SlashingOptions.defaults())) {
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 1, root(1)).isAllowed()); // registers the key
+      database.writeGate().enter();
+      CompletableFuture<Verdict> check =
+          CompletableFuture.supplyAsync(() -> store.checkAndRecordBlock(key(1), GVR, 2, root(2)));
+      try {
+        Thread.sleep(300);
+        assertFalse(check.isDone(), "the check waited for its turn");
+      } finally {
+        database.writeGate().leave();
+      }
+      assertTrue(check.get(10, TimeUnit.SECONDS).isAllowed());
+    }
+  }
+
+  @Test
+  void anExportThatIsStillStreamingHoldsUpNoCheck() throws Exception {
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        SlashingProtection store = SlashingProtections.open(database, SlashingOptions.defaults())) {
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 1, root(1)).isAllowed());
+      CountDownLatch writing = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      OutputStream slowClient = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          writing.countDown();
+          try {
+            release.await(); // the client reads nothing until told
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+        }
+      };
+      CompletableFuture<Void> export = CompletableFuture.runAsync(() -> store.exportInterchange(slowClient, List.of()));
+      try {
+        assertTrue(writing.await(10, TimeUnit.SECONDS), "the export is streaming");
+        CompletableFuture<Verdict> check =
+            CompletableFuture.supplyAsync(() -> store.checkAndRecordBlock(key(1), GVR, 2, root(2)));
+        assertTrue(check.get(10, TimeUnit.SECONDS).isAllowed(), "signing goes on meanwhile");
+        assertFalse(export.isDone());
+      } finally {
+        release.countDown();
+      }
+      export.get(10, TimeUnit.SECONDS);
+    }
+  }
+}
