@@ -566,15 +566,21 @@ public final class BenchMain implements Callable<Integer> {
     return Math.round(v * f) / f;
   }
 
+  /** Issue 14: PostgreSQL's own processes share the node's cores, so its e2e target is lower. */
+  static double e2eTarget(String store) {
+    return store.equals("postgres") ? 0.75 : 0.85;
+  }
+
   private void addStoreRows(StoreRun r) {
     double raw = r.e2eRaw();
     double signMs = 1000.0 * cores / raw; // one signature's blst time on one core
     double e2eRatio = r.e2e().rate() / raw;
+    double e2eTarget = e2eTarget(r.store());
     CpuMeter.Shares ec = r.e2e().cpu();
     double nodeCpuMsPerSig = ec.node() * r.e2e().seconds() * ec.cores() * 1000 / Math.max(1, r.e2e().ok());
     rows.add(new Row("e2e", r.store(), round(r.e2e().rate(), 0), "signatures/s", round(e2eRatio, 3),
-        "e2e ÷ raw (raw sampled just before and after: " + Math.round(raw) + "/s)", "≥ 0.85",
-        status(e2eRatio >= 0.85),
+        "e2e ÷ raw (raw sampled just before and after: " + Math.round(raw) + "/s)", "≥ " + e2eTarget,
+        status(e2eRatio >= e2eTarget),
         Row.details("store", r.storeDescription(), "validators", r.validators(), "seconds", round(r.e2e().seconds(), 1),
             "errors", r.e2e().errors(), "firstError", r.e2e().firstError(), "cpu", r.e2e().cpu().describe(),
             "generatorCpuShare", round(r.e2e().cpu().generator(), 3), "nodeCpuShare", round(r.e2e().cpu().node(), 3),

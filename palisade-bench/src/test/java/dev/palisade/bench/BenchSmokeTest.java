@@ -77,6 +77,8 @@ class BenchSmokeTest {
         JsonNode hash = row.get("details").get("hashToCurve");
         assertEquals("committees", hash.get("messages").asText(), row.toString());
         assertTrue(hash.get("hashed").asLong() > 0, row.toString());
+        // issue 14's targets: 0.85 on SQLite, 0.75 on PostgreSQL (its processes share the cores)
+        assertEquals(row.get("store").asText().equals("postgres") ? "≥ 0.75" : "≥ 0.85", row.get("target").asText());
       }
     }
   }
