@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ final class SqliteCheckpoints implements AutoCloseable {
         break;
       } catch (SQLException | RuntimeException e) {
         closeConnection();
-        if (!java.util.Objects.equals(e.getMessage(), lastFailure)) { // once per distinct failure, not every interval
+        if (!Objects.equals(e.getMessage(), lastFailure)) { // once per distinct failure, not every interval
           LOG.warn("SQLite checkpoint failed (the write-ahead log grows until one succeeds): {}", e.getMessage());
           lastFailure = e.getMessage();
         }
