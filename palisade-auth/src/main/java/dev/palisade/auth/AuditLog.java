@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,10 +19,10 @@ import javax.sql.DataSource;
 /**
  * The append-only, hash-chained audit log: every signature and every refusal.
  *
- * <p><b>Two ways in.</b> {@link #appendAll(Connection, List)} writes inside the caller's open
- * transaction, so the slashing store's group commit can record its signatures and their audit rows
- * in one commit, without a round trip of its own. {@link #append(List)} writes in its own transaction,
- * for refusals that never reach the slashing store.
+ * <p><b>Three ways in.</b> {@link #appendAll(Connection, List)} writes inside the caller's open
+ * transaction. {@link #append(List)} writes in its own transaction. {@link #appendWithNextWrite}
+ * rides the next transaction another writer of this process commits through the write gate (the
+ * slashing writer's group commit, on SQLite), so routine rows cost no commit of their own.
  *
  * <p><b>Ordering across instances.</b> Appenders first lock the single {@code audit_head} row
  * (PostgreSQL {@code SELECT … FOR UPDATE}; on SQLite a no-op update that takes the database write
@@ -79,6 +80,31 @@ public final class AuditLog {
     if (connection.getAutoCommit()) {
       throw new IllegalStateException("appendAll needs a connection inside a transaction");
     }
+    return appendWithin(connection, entries);
+  }
+
+  /**
+   * Routine rows: written inside the next transaction another of this process's writers commits
+   * through the gate (the slashing writer's, on SQLite), sharing its fsync, when one comes within
+   * {@code wait}; otherwise, or if that transaction failed, in a transaction of their own ({@link
+   * #append(List)}). Either way they are committed when this returns.
+   */
+  public void appendWithNextWrite(List<AuditEntry> entries, Duration wait) {
+    try {
+      if (gate.ride(c -> appendWithin(c, entries), wait)) {
+        return;
+      }
+    } catch (SQLException e) {
+      // nothing of them was committed: written on their own below
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    append(entries);
+  }
+
+  /** appendAll's work in any open transaction (sqlite-jdbc reports auto-commit inside an explicit BEGIN). */
+  private List<AuditRecord> appendWithin(Connection connection, List<AuditEntry> entries)
+      throws SQLException {
     Head head = lockHead(connection);
     List<AuditRecord> records = new ArrayList<>(entries.size());
     long seq = head.lastSeq();

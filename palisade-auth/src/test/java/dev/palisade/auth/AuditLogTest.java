@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,38 @@ class AuditLogTest {
       assertEquals(3, log.tail(10).size());
     } finally {
       gate.leave();
+      appender.shutdownNow();
+    }
+  }
+
+  @Test
+  void routineRowsRideAnotherWritersCommitOrCommitOnTheirOwnWhenNoneComes() throws Exception {
+    WriteGate gate = WriteGate.oneAtATime();
+    DataSource db = TestDatabases.fresh(Dialect.SQLITE);
+    AuditLog log = AuditLog.open(db, Dialect.SQLITE).takingTurnsThrough(gate);
+    ExecutorService appender = Executors.newSingleThreadExecutor();
+    try (Connection carrier = db.getConnection(); Statement s = carrier.createStatement()) {
+      long start = System.nanoTime();
+      Future<?> riding = appender.submit(() -> log.appendWithNextWrite(entries(3, 7), Duration.ofSeconds(30)));
+      Thread.sleep(100);
+      assertFalse(riding.isDone(), "the rows wait for a writer to carry them");
+      assertEquals(0, log.tail(10).size());
+      for (int i = 0; i < 1_000 && !riding.isDone(); i++) { // a signing writer's commits
+        gate.enter();
+        s.execute("BEGIN IMMEDIATE");
+        WriteGate.CarriedRides rides = gate.carryRides(carrier);
+        s.execute("COMMIT");
+        gate.leave();
+        rides.committed();
+        Thread.sleep(5);
+      }
+      riding.get(10, TimeUnit.SECONDS);
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30), "carried, not written after the wait");
+      assertEquals(3, log.tail(10).size());
+      log.appendWithNextWrite(entries(2, 20), Duration.ofMillis(50)); // no writer comes: on their own
+      assertEquals(5, log.tail(10).size());
+      assertTrue(log.verify().isIntact());
+    } finally {
       appender.shutdownNow();
     }
   }

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * serialise on that row under every isolation level: PostgreSQL READ COMMITTED re-evaluates the
  * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
  * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
- * locks. A single check runs in autocommit (one round trip including the commit); so does a batch
- * of attestations for distinct validators, as one statement over arrays ({@link
- * PostgresAttestationBatch}); any other batch of N runs as N statements and one COMMIT.
+ * locks. Attestations for distinct validators, one or a batch, run in autocommit as one statement
+ * over arrays ({@link PostgresAttestationBatch}; one round trip including the commit); so does a
+ * lone block check; any other batch of N runs as N statements and one COMMIT.
  */
 final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);

@@ -1,6 +1,7 @@
 package dev.palisade.slashing;
 
 import dev.palisade.store.Database;
+import dev.palisade.store.WriteGate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -120,11 +121,21 @@ final class SqliteStore extends JdbcStore {
     exec(c, "BEGIN");
   }
 
-  /** A failed COMMIT leaves the gate to {@link #rollback}, which every caller runs on failure. */
+  /**
+   * Carries the rides waiting at the gate (routine audit rows) into this commit, so they share its
+   * fsync. A failed COMMIT leaves the gate to {@link #rollback}, which every caller runs on failure.
+   */
   @Override
   void commit(Connection c) throws SQLException {
-    exec(c, "COMMIT");
+    WriteGate.CarriedRides rides = database.writeGate().carryRides(c);
+    try {
+      exec(c, "COMMIT");
+    } catch (SQLException | RuntimeException e) {
+      rides.failed(e);
+      throw e;
+    }
     database.writeGate().leave();
+    rides.committed();
     counters.commits.incrementAndGet();
   }
 

@@ -3,12 +3,17 @@ package dev.palisade.slashing;
 import static dev.palisade.slashing.TestData.GVR;
 import static dev.palisade.slashing.TestData.key;
 import static dev.palisade.slashing.TestData.root;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.store.Database;
 import dev.palisade.store.DatabaseConfig;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +45,38 @@ class SqliteWriteGateTest {
         database.writeGate().leave();
       }
       assertTrue(check.get(10, TimeUnit.SECONDS).isAllowed());
+    }
+  }
+
+  @Test
+  void aSigningCommitCarriesTheRowsOfAWriterWaitingToRide() throws Exception {
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        SlashingProtection store = SlashingProtections.open(database, SlashingOptions.defaults())) {
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 1, root(1)).isAllowed());
+      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE riders (v TEXT)");
+      }
+      CompletableFuture<Boolean> ride = CompletableFuture.supplyAsync(() -> {
+        try {
+          return database.writeGate().ride(c -> {
+            try (Statement s = c.createStatement()) {
+              s.execute("INSERT INTO riders VALUES ('audit')");
+            }
+          }, Duration.ofSeconds(30));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      for (long slot = 2; slot < 1_000 && !ride.isDone(); slot++) {
+        assertTrue(store.checkAndRecordBlock(key(1), GVR, slot, root(slot)).isAllowed());
+        Thread.sleep(5);
+      }
+      assertTrue(ride.get(10, TimeUnit.SECONDS), "a check's commit carried it, well before the 30 s wait");
+      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM riders")) {
+        rs.next();
+        assertEquals(1, rs.getLong(1));
+      }
     }
   }
 
