@@ -14,17 +14,14 @@ import java.util.Set;
  * A group commit's attestation checks as ONE statement in autocommit: one round trip for the whole
  * batch, commit included. It is {@link PostgresStore}'s single-check statement over arrays: the
  * conditional UPDATE's WHERE carries the policy per row, so each check is decided exactly as alone.
- * Only for attestations with distinct validators (an UPDATE changes a row once per statement), a
- * lone attestation included; any other batch takes the per-check path.
+ * Only for batches of attestations with distinct validators (an UPDATE changes a row once per
+ * statement); any other batch takes the per-check path.
  */
 final class PostgresAttestationBatch {
   // "identical" is a LATERAL lookup with LIMIT 1, an index probe per row. As EXISTS in the select list, a
   // plan made while signed_attestations was empty turned it into a hashed SubPlan over a sequential scan
   // of the whole table on every batch (127 M rows read in one bench run; the two writer backends took 1.6
-  // of the 2 cores). In this form even the generic plan PostgreSQL caches for a prepared statement probes
-  // the index (PostgresBatchPlanTest), so unlike the single-check statements it is prepared on the server
-  // (pgjdbc's default, from its fifth run): parsing and planning it at every batch was a third of
-  // PostgreSQL's CPU per signature.
+  // of the 2 cores).
   static final String SQL =
       """
       WITH input AS (
@@ -68,9 +65,8 @@ final class PostgresAttestationBatch {
     }
   }
 
-  /** Attestations for distinct validators, one or many: a lone one too, for the prepared plan. */
   static boolean applies(List<Check> checks) {
-    if (checks.isEmpty()) {
+    if (checks.size() < 2) {
       return false;
     }
     Set<Long> validators = new HashSet<>();
@@ -97,7 +93,7 @@ final class PostgresAttestationBatch {
       System.arraycopy(a.signingRoot().toArray(), 0, roots, 32 * j, 32);
     }
     Outcome[] outcomes = new Outcome[k];
-    try (PreparedStatement ps = store.prepare(c, SQL)) {
+    try (PreparedStatement ps = store.prepareReplanned(c, SQL)) {
       Array idArray = c.createArrayOf("bigint", ids);
       Array sourceArray = c.createArrayOf("bigint", sources);
       Array targetArray = c.createArrayOf("bigint", targets);

@@ -8,10 +8,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * serialise on that row under every isolation level: PostgreSQL READ COMMITTED re-evaluates the
  * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
  * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
- * locks. Attestations for distinct validators, one or a batch, run in autocommit as one statement
- * over arrays ({@link PostgresAttestationBatch}; one round trip including the commit); so does a
- * lone block check; any other batch of N runs as N statements and one COMMIT.
+ * locks. A single check runs in autocommit (one round trip including the commit); so does a batch
+ * of attestations for distinct validators, as one statement over arrays ({@link
+ * PostgresAttestationBatch}); any other batch of N runs as N statements and one COMMIT.
  */
 final class PostgresStore extends JdbcStore {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
@@ -85,6 +90,8 @@ final class PostgresStore extends JdbcStore {
   private final Database database;
   private final DataSource dataSource;
   private final AutoCloseable owned;
+  /** Per physical connection: whether its session plans every execution (see planEachExecution). */
+  private final Map<PGConnection, Boolean> replansEveryExecution = Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
    * On the node's database, whose pool carries the connect and socket timeouts (fail closed);
@@ -109,7 +116,14 @@ final class PostgresStore extends JdbcStore {
 
   @Override
   Connection acquireWriter() throws SQLException {
-    return dataSource.getConnection();
+    Connection c = dataSource.getConnection();
+    try {
+      planEachExecution(c);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   @Override
@@ -287,14 +301,47 @@ final class PostgresStore extends JdbcStore {
   }
 
   /**
-   * A check statement planned at each execution, with the tables' size at that moment. A server-side
-   * prepared statement keeps the plan PostgreSQL made while the history tables were empty, which reads
-   * them whole by sequential scan once they have grown (PostgresBatchPlanTest).
+   * A check statement planned at each execution, with the tables' size at that moment. With PostgreSQL's
+   * default plan cache mode, a server-side prepared statement keeps the plan made while the history
+   * tables were empty, which reads them whole by sequential scan once they have grown
+   * (PostgresBatchPlanTest); so it is prepared on the server only where the session plans every
+   * execution anew ({@link #planEachExecution}), and otherwise sent unprepared.
    */
   PreparedStatement prepareReplanned(Connection c, String sql) throws SQLException {
     PreparedStatement ps = prepare(c, sql);
-    ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+    if (!Boolean.TRUE.equals(replansEveryExecution.get(c.unwrap(PGConnection.class)))) {
+      ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+    }
     return ps;
+  }
+
+  /**
+   * Once per physical connection, before its first check: {@code plan_cache_mode =
+   * force_custom_plan}, so a check statement is parsed and analysed once per connection (pgjdbc
+   * prepares it on the server from its fifth run) yet still planned at each execution with the
+   * tables as they are then: PostgreSQL no longer parses and analyses these CTEs for every check. Where
+   * the setting is unknown (PostgreSQL before 12, or another database), checks are sent unprepared.
+   */
+  private void planEachExecution(Connection c) throws SQLException {
+    PGConnection session = c.unwrap(PGConnection.class);
+    if (replansEveryExecution.containsKey(session)) {
+      return;
+    }
+    boolean set;
+    try (Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_custom_plan");
+      set = true;
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+        throw e; // the connection, not the setting
+      }
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      LOG.debug("plan_cache_mode not available, check statements sent unprepared: {}", e.getMessage());
+      set = false;
+    }
+    replansEveryExecution.put(session, set);
   }
 
   private Outcome runBlock(Connection c, BlockCheck b) throws SQLException {

@@ -19,20 +19,12 @@ import org.junit.jupiter.api.Test;
  * The batch statement over a history that grew after the writers first ran it. A plan PostgreSQL cached
  * while signed_attestations was empty read the whole table on every later batch (a hashed SubPlan over a
  * sequential scan): 127 M rows read in one bench run, the two writer backends on 1.6 of the 2 cores.
- * The batch statement is prepared on the server and its generic plan is what a session caches; the
- * single-check statements are planned at each execution.
  */
 class PostgresBatchPlanTest {
 
   @Test
   void batchesAfterTheHistoryGrewReadItByIndexOnly() throws Exception {
     String url = SharedPostgres.newDatabase();
-    // the batch statement is prepared on the server: its sessions get the plan PostgreSQL would cache,
-    // the generic one, from its first execution, while the table is still empty
-    try (Connection admin = DriverManager.getConnection(url, "postgres", "postgres");
-        Statement s = admin.createStatement()) {
-      s.execute("alter database " + admin.getCatalog() + " set plan_cache_mode = force_generic_plan");
-    }
     try (SlashingProtection store = SlashingProtections.postgres(url, "postgres", "postgres");
         Connection c = DriverManager.getConnection(url, "postgres", "postgres");
         Statement sql = c.createStatement()) {
