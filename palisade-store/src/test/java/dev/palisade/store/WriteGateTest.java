@@ -73,10 +73,7 @@ class WriteGateTest {
       int carriedBy = 0;
       while (!ride.isDone() && carriedBy < 1_000) {
         carriedBy++;
-        WriteGate.CarriedRides rides = writeAndCarry(gate, carrier, "carrier " + carriedBy);
-        exec(carrier, "COMMIT");
-        gate.leave();
-        rides.committed();
+        commit(gate, carrier, writeAndCarry(gate, carrier, "carrier " + carriedBy));
         Thread.sleep(5);
       }
       assertTrue(ride.get(10, TimeUnit.SECONDS), "the offerer learns that its rows were committed");
@@ -92,10 +89,7 @@ class WriteGateTest {
       WriteGate gate = database.writeGate();
       exec(carrier, "CREATE TABLE t (v TEXT)");
       assertFalse(offer(gate, "late", Duration.ofMillis(50)).get(10, TimeUnit.SECONDS), "not taken: the caller writes");
-      WriteGate.CarriedRides rides = writeAndCarry(gate, carrier, "carrier");
-      exec(carrier, "COMMIT");
-      gate.leave();
-      rides.committed();
+      commit(gate, carrier, writeAndCarry(gate, carrier, "carrier"));
       assertEquals(0, count(carrier, "v = 'late'"), "a withdrawn ride is not written later");
       assertFalse(WriteGate.none().ride(c -> exec(c, "INSERT INTO t VALUES ('x')"), Duration.ofSeconds(5)),
           "an open gate (PostgreSQL) carries nothing and says so at once");
@@ -112,23 +106,27 @@ class WriteGateTest {
         exec(c, "INSERT INTO t VALUES ('half')");
         throw new SQLException("the rider's own failure");
       });
-      WriteGate.CarriedRides rides = carryOnceOffered(gate, carrier, failing);
-      exec(carrier, "COMMIT");
-      gate.leave();
-      rides.committed();
+      commit(gate, carrier, carryOnceOffered(gate, carrier, failing));
       ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(10, TimeUnit.SECONDS));
       assertEquals("the rider's own failure", e.getCause().getMessage());
       assertEquals(0, count(carrier, "v = 'half'"), "the failed ride's row was rolled back");
       assertEquals(1, count(carrier, "v = 'carrier'"), "the carrier's own row committed");
 
       CompletableFuture<Boolean> lost = offer(gate, c -> exec(c, "INSERT INTO t VALUES ('lost')"));
-      rides = carryOnceOffered(gate, carrier, lost);
+      WriteGate.CarriedRides rides = carryOnceOffered(gate, carrier, lost);
       exec(carrier, "ROLLBACK");
       gate.leave();
       rides.failed(new SQLException("disk I/O error"));
       assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS), "told: nothing committed");
       assertEquals(0, count(carrier, "v = 'lost'"));
     }
+  }
+
+  /** Commits a carrier's transaction, leaves the gate and tells its rides. */
+  private static void commit(WriteGate gate, Connection c, WriteGate.CarriedRides rides) throws SQLException {
+    exec(c, "COMMIT");
+    gate.leave();
+    rides.committed();
   }
 
   /** Begins a gated transaction with a row of its own and carries whatever rides have come, once. */
