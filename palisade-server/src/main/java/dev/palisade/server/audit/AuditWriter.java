@@ -37,7 +37,7 @@ public final class AuditWriter implements AutoCloseable {
    */
   private static final Duration RIDE_WAIT = Duration.ofMillis(20);
 
-  /** Where rows go; {@link AuditLog#append(List)} in production. Throws when they cannot be written. */
+  /** Where rows go; {@link AuditLog#appendWithNextWrite} in production. Throws when they cannot be written. */
   @FunctionalInterface
   public interface Appender {
     void append(List<AuditEntry> entries);
