@@ -93,7 +93,7 @@ final class PostgresAttestationBatch {
       System.arraycopy(a.signingRoot().toArray(), 0, roots, 32 * j, 32);
     }
     Outcome[] outcomes = new Outcome[k];
-    try (PreparedStatement ps = store.prepareReplanned(c, SQL)) {
+    try (PreparedStatement ps = store.prepareCheck(c, SQL)) {
       Array idArray = c.createArrayOf("bigint", ids);
       Array sourceArray = c.createArrayOf("bigint", sources);
       Array targetArray = c.createArrayOf("bigint", targets);

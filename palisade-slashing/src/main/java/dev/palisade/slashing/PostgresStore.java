@@ -8,16 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
-import java.sql.Statement;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +84,7 @@ final class PostgresStore extends JdbcStore {
   private final Database database;
   private final DataSource dataSource;
   private final AutoCloseable owned;
-  /** Per physical connection: whether its session plans every execution (see planEachExecution). */
-  private final Map<PGConnection, Boolean> replansEveryExecution = Collections.synchronizedMap(new WeakHashMap<>());
+  private final PostgresWriterSessions writers;
 
   /**
    * On the node's database, whose pool carries the connect and socket timeouts (fail closed);
@@ -102,6 +95,7 @@ final class PostgresStore extends JdbcStore {
     this.database = database;
     this.dataSource = database.dataSource();
     this.owned = owned;
+    this.writers = new PostgresWriterSessions(database);
   }
 
   @Override
@@ -116,33 +110,21 @@ final class PostgresStore extends JdbcStore {
 
   @Override
   Connection acquireWriter() throws SQLException {
-    Connection c = dataSource.getConnection();
-    try {
-      planEachExecution(c);
-    } catch (SQLException e) {
-      c.close();
-      throw e;
-    }
-    return c;
+    return writers.acquire();
   }
 
   @Override
   void releaseWriter(Connection c, boolean failed) {
     try {
-      if (failed) {
-        try {
-          c.rollback();
-        } catch (SQLException ignored) {
-          // broken: Hikari evicts it on SQLState 08*
-        }
-      }
-      if (!c.getAutoCommit()) {
-        c.setAutoCommit(true);
-      }
-      c.close();
+      writers.release(c, failed);
     } catch (SQLException e) {
-      LOG.debug("could not return a connection to the pool", e);
+      LOG.debug("could not end a writer's transaction", e);
     }
+  }
+
+  @Override
+  void writerStopped() {
+    writers.stop();
   }
 
   @Override
@@ -300,52 +282,13 @@ final class PostgresStore extends JdbcStore {
     Verdict get();
   }
 
-  /**
-   * A check statement planned at each execution, with the tables' size at that moment. With PostgreSQL's
-   * default plan cache mode, a server-side prepared statement keeps the plan made while the history
-   * tables were empty, which reads them whole by sequential scan once they have grown
-   * (PostgresBatchPlanTest); so it is prepared on the server only where the session plans every
-   * execution anew ({@link #planEachExecution}), and otherwise sent unprepared.
-   */
-  PreparedStatement prepareReplanned(Connection c, String sql) throws SQLException {
-    PreparedStatement ps = prepare(c, sql);
-    if (!Boolean.TRUE.equals(replansEveryExecution.get(c.unwrap(PGConnection.class)))) {
-      ps.unwrap(PGStatement.class).setPrepareThreshold(0);
-    }
-    return ps;
-  }
-
-  /**
-   * Once per physical connection, before its first check: {@code plan_cache_mode =
-   * force_custom_plan}, so a check statement is parsed and analysed once per connection (pgjdbc
-   * prepares it on the server from its fifth run) yet still planned at each execution with the
-   * tables as they are then: PostgreSQL no longer parses and analyses these CTEs for every check. Where
-   * the setting is unknown (PostgreSQL before 12, or another database), checks are sent unprepared.
-   */
-  private void planEachExecution(Connection c) throws SQLException {
-    PGConnection session = c.unwrap(PGConnection.class);
-    if (replansEveryExecution.containsKey(session)) {
-      return;
-    }
-    boolean set;
-    try (Statement s = c.createStatement()) {
-      s.execute("SET plan_cache_mode = force_custom_plan");
-      set = true;
-    } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-        throw e; // the connection, not the setting
-      }
-      if (!c.getAutoCommit()) {
-        c.rollback();
-      }
-      LOG.debug("plan_cache_mode not available, check statements sent unprepared: {}", e.getMessage());
-      set = false;
-    }
-    replansEveryExecution.put(session, set);
+  /** A check statement, planned as its writer session plans them (see {@link PostgresWriterSessions}). */
+  PreparedStatement prepareCheck(Connection c, String sql) throws SQLException {
+    return writers.prepareCheck(prepare(c, sql), c);
   }
 
   private Outcome runBlock(Connection c, BlockCheck b) throws SQLException {
-    try (PreparedStatement ps = prepareReplanned(c, CHECK_BLOCK)) {
+    try (PreparedStatement ps = prepareCheck(c, CHECK_BLOCK)) {
       long id = b.validatorId();
       byte[] root = b.signingRoot().toArray();
       ps.setLong(1, id);
@@ -381,7 +324,7 @@ final class PostgresStore extends JdbcStore {
   }
 
   private Outcome runAttestation(Connection c, AttestationCheck a) throws SQLException {
-    try (PreparedStatement ps = prepareReplanned(c, CHECK_ATTESTATION)) {
+    try (PreparedStatement ps = prepareCheck(c, CHECK_ATTESTATION)) {
       long id = a.validatorId();
       byte[] root = a.signingRoot().toArray();
       ps.setLong(1, id);

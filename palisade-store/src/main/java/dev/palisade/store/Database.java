@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -187,6 +188,18 @@ public final class Database implements AutoCloseable {
   /** Connections fail (SQLState {@value #REPLACED_STATE}) once the database was replaced. */
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Closes a borrowed connection for good instead of returning it to the pool (do not close it as well): its
+   * session state could not be put back, a setting that must not reach another borrower.
+   */
+  public void discard(Connection c) throws SQLException {
+    if (pool instanceof HikariDataSource hikari) {
+      hikari.evictConnection(c);
+    } else {
+      c.close();
+    }
   }
 
   /** This process's writers take turns through it (SQLite); open on PostgreSQL. */
