@@ -95,7 +95,7 @@ final class PostgresStore extends JdbcStore {
     this.database = database;
     this.dataSource = database.dataSource();
     this.owned = owned;
-    this.writers = new PostgresWriterSessions(database);
+    this.writers = new PostgresWriterSessions(database, counters);
   }
 
   @Override

@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * #PLAN_LIFETIME_NANOS} ({@code DISCARD PLANS}; the pool may also hand back a connection whose statements were
  * planned long ago): no plan is more than a second older than the tables it reads.
  *
- * <p>A session idle for {@link #IDLE_NANOS}, or older than {@link #MAX_AGE_NANOS}, goes back to the pool, which
- * checks a connection before lending it again, so a writer does not start on a connection that died while it
- * waited. The plan setting never leaves the writers: it is reset before the connection goes back to the pool,
- * which other components share. Where the setting is unknown (PostgreSQL before 12, another database) checks
+ * <p>A session idle for {@link #IDLE_NANOS}, or older than {@link #MAX_AGE_NANOS}, goes back to the pool before
+ * the writer's next batch. The plan setting never leaves the writers: it is reset before the connection goes back
+ * to the pool, which other components share; that reset is a round trip, so a connection that died while the
+ * writer waited is found then and dropped from the pool, not used for a batch. Where the setting is unknown (PostgreSQL before 12, another database) checks
  * are sent unprepared and planned at every execution, as PostgreSQL's default would not be safe.
  */
 final class PostgresWriterSessions {
@@ -52,10 +52,13 @@ final class PostgresWriterSessions {
   }
 
   private final Database database;
+  private final Counters counters;
   private final ThreadLocal<Session> current = new ThreadLocal<>();
 
-  PostgresWriterSessions(Database database) {
+  /** Counts its own statements (start, re-plan, reset) as round trips in {@code counters}. */
+  PostgresWriterSessions(Database database, Counters counters) {
     this.database = database;
+    this.counters = counters;
   }
 
   /** The calling writer's session: kept, with fresh plans, or started anew (see the class comment). */
@@ -135,13 +138,15 @@ final class PostgresWriterSessions {
     return ps;
   }
 
-  private static void discardPlans(Connection c) throws SQLException {
+  private void discardPlans(Connection c) throws SQLException {
+    counters.roundTrips.incrementAndGet();
     try (Statement s = c.createStatement()) {
       s.execute("DISCARD PLANS");
     }
   }
 
-  private static boolean planOnce(Connection c) throws SQLException {
+  private boolean planOnce(Connection c) throws SQLException {
+    counters.roundTrips.incrementAndGet();
     try (Statement s = c.createStatement()) {
       s.execute("SET plan_cache_mode = force_generic_plan; DISCARD PLANS");
       return true;
@@ -162,6 +167,7 @@ final class PostgresWriterSessions {
     Connection c = session.connection;
     try {
       if (session.generic) {
+        counters.roundTrips.incrementAndGet();
         try (Statement s = c.createStatement()) {
           s.execute("RESET plan_cache_mode");
         }

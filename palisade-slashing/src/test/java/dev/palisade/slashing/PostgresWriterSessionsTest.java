@@ -30,7 +30,7 @@ class PostgresWriterSessionsTest {
         DatabaseConfig.SQLITE_FILE_NAME, DatabaseConfig.ID_FILE_NAME, 1, Duration.ofSeconds(2), Duration.ofSeconds(5),
         Duration.ofSeconds(5), DatabaseConfig.IdentityMode.STRICT);
     database = Database.open(config);
-    sessions = new PostgresWriterSessions(database);
+    sessions = new PostgresWriterSessions(database, new Counters());
   }
 
   @AfterEach
