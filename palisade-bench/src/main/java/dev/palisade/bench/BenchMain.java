@@ -817,7 +817,9 @@ public final class BenchMain implements Callable<Integer> {
   @SuppressWarnings("unchecked")
   private static String gcText(Object gc) {
     Map<?, ?> g = (Map<?, ?>) gc;
-    return g == null ? "" : "GC pauses " + g.get("pauses") + ", max " + g.get("pauseMaxMs") + " ms, >1 ms: " + g.get("pausesOver1Ms");
+    return g == null ? "" : "GC pauses " + g.get("pauses") + ", max " + g.get("pauseMaxMs") + " ms, >1 ms: "
+        + g.get("pausesOver1Ms") + "; other safepoints >1 ms: " + g.get("otherSafepointsOver1Ms") + " (max "
+        + g.get("otherSafepointMaxMs") + " ms)";
   }
 
   private static String startupPhases(Map<String, Object> d) {

@@ -1,62 +1,139 @@
 package dev.palisade.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 
 /**
- * Stop-the-world GC pauses of this JVM (the node runs in it), from the collectors' notifications.
- * Concurrent cycles (ZGC Cycles, G1 Concurrent GC) are not pauses and are left out. Durations come
- * in whole milliseconds: a ZGC pause (tens of microseconds) reads 0.
+ * How long this JVM's threads (the node runs in it) were stopped, from JFR's safepoint events: each safepoint
+ * from the moment the JVM begins to stop the threads (SafepointBegin's start) until they run again (SafepointEnd's
+ * end), with the VM operation it ran. A GC
+ * pause is a safepoint whose operation belongs to the collector (ZMarkStart, G1CollectForAllocation, …); its
+ * length here is what a request waits, which can be far longer than the collector's own timer says when the VM
+ * thread shares two busy cores. Other safepoints (Cleanup, deoptimisation, …) are counted apart.
  */
-final class GcPauses {
-  private final List<long[]> pauses = new ArrayList<>(); // {end nanoTime, duration ms}
+final class GcPauses implements AutoCloseable {
+  private static final long FLUSH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /** A safepoint: when it ended (System.nanoTime), how long it lasted, whether a collector ran in it. */
+  private record Stop(long endNanos, long durationNanos, boolean gc) {}
+
+  private final RecordingStream stream = new RecordingStream();
+  private final Map<Long, String> operations = new ConcurrentHashMap<>();
+  private final Map<Long, Instant> ends = new ConcurrentHashMap<>();
+  private final List<RecordedEvent> unmatched = new ArrayList<>();
+  private final List<Stop> stops = new ArrayList<>();
+  private final long nanosMinusEpochNanos = System.nanoTime() - epochNanos(Instant.now());
+  private volatile long flushedAtNanos;
 
   GcPauses() {
-    for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (bean instanceof NotificationEmitter emitter && isPause(bean.getName())) {
-        emitter.addNotificationListener((notification, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            var info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            synchronized (pauses) {
-              pauses.add(new long[] {System.nanoTime(), info.getGcInfo().getDuration()});
-            }
-          }
-        }, null, null);
+    stream.enable("jdk.SafepointBegin").withoutThreshold();
+    stream.enable("jdk.SafepointEnd").withoutThreshold();
+    stream.enable("jdk.ExecuteVMOperation").withoutThreshold();
+    stream.onEvent("jdk.SafepointEnd", e -> ends.put(e.getLong("safepointId"), e.getEndTime()));
+    stream.onEvent("jdk.ExecuteVMOperation", e -> {
+      if (e.getBoolean("safepoint")) operations.put(e.getLong("safepointId"), e.getString("operation"));
+    });
+    stream.onEvent("jdk.SafepointBegin", e -> {
+      synchronized (stops) {
+        unmatched.add(e);
       }
-    }
+    });
+    stream.onFlush(() -> {
+      long now = System.nanoTime();
+      synchronized (stops) {
+        unmatched.removeIf(this::matched);
+      }
+      flushedAtNanos = now;
+    });
+    stream.startAsync();
   }
 
-  static boolean isPause(String collector) {
-    return !collector.contains("Cycles") && !collector.contains("Concurrent");
+  /**
+   * Records a safepoint (from its begin event's start to its end event's end) once its end and operation are
+   * known; one still missing either is recorded as far as known after a while.
+   */
+  private boolean matched(RecordedEvent begin) {
+    long id = begin.getLong("safepointId");
+    Instant endTime = ends.get(id);
+    String operation = operations.get(id);
+    boolean late = System.nanoTime() - (epochNanos(begin.getEndTime()) + nanosMinusEpochNanos) > FLUSH_WAIT_NANOS;
+    if ((endTime == null || operation == null) && !late) {
+      return false;
+    }
+    ends.remove(id);
+    operations.remove(id);
+    Instant last = endTime != null ? endTime : begin.getEndTime();
+    long end = epochNanos(last) + nanosMinusEpochNanos;
+    stops.add(new Stop(end, epochNanos(last) - epochNanos(begin.getStartTime()), operation != null && isGc(operation)));
+    return true;
+  }
+
+  static boolean isGc(String operation) {
+    return operation.startsWith("Z") || operation.startsWith("G1") || operation.startsWith("ParallelGC")
+        || operation.startsWith("GenCollect") || operation.startsWith("CollectFor") || operation.startsWith("Shenandoah");
   }
 
   static String collectors() {
     return String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
   }
 
-  /** Count, total and longest pause ended between the two {@code System.nanoTime()} values, and those over 1 ms. */
+  /**
+   * GC pauses (count, total, longest, over 1 ms) and other safepoints over 1 ms that ended between the two
+   * {@code System.nanoTime()} values; waits for JFR to deliver the events up to {@code toNanos} (~1 s).
+   */
   Map<String, Object> between(long fromNanos, long toNanos) {
+    long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
+    while (flushedAtNanos < toNanos && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     long count = 0;
     long total = 0;
     long max = 0;
     long over1 = 0;
-    synchronized (pauses) {
-      for (long[] p : pauses) {
-        if (p[0] >= fromNanos && p[0] <= toNanos) {
+    long otherOver1 = 0;
+    long otherMax = 0;
+    synchronized (stops) {
+      for (Stop s : stops) {
+        if (s.endNanos() < fromNanos || s.endNanos() > toNanos) continue;
+        if (s.gc()) {
           count++;
-          total += p[1];
-          max = Math.max(max, p[1]);
-          over1 += p[1] > 1 ? 1 : 0;
+          total += s.durationNanos();
+          max = Math.max(max, s.durationNanos());
+          over1 += s.durationNanos() > 1_000_000 ? 1 : 0;
+        } else {
+          otherMax = Math.max(otherMax, s.durationNanos());
+          otherOver1 += s.durationNanos() > 1_000_000 ? 1 : 0;
         }
       }
     }
-    return Row.details("collectors", collectors(), "pauses", count, "pauseTotalMs", total, "pauseMaxMs", max,
-        "pausesOver1Ms", over1);
+    return Row.details("collectors", collectors(), "measuredAs", "JFR safepoints: threads stopped to running again",
+        "pauses", count, "pauseTotalMs", millis(total), "pauseMaxMs", millis(max), "pausesOver1Ms", over1,
+        "otherSafepointsOver1Ms", otherOver1, "otherSafepointMaxMs", millis(otherMax));
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
+  }
+
+  private static long epochNanos(Instant t) {
+    return TimeUnit.SECONDS.toNanos(t.getEpochSecond()) + t.getNano();
+  }
+
+  @Override
+  public void close() {
+    stream.close();
   }
 }
