@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>A session idle for {@link #IDLE_NANOS}, or older than {@link #MAX_AGE_NANOS}, goes back to the pool before
  * the writer's next batch. The plan setting never leaves the writers: it is reset before the connection goes back
  * to the pool, which other components share; that reset is a round trip, so a connection that died while the
- * writer waited is found then and dropped from the pool, not used for a batch. Where the setting is unknown (PostgreSQL before 12, another database) checks
- * are sent unprepared and planned at every execution, as PostgreSQL's default would not be safe.
+ * writer waited is found then and dropped from the pool, not used for a batch. Where the setting is unknown
+ * (PostgreSQL before 12, another database) checks are sent unprepared and planned at every execution, as
+ * PostgreSQL's default would not be safe.
  */
 final class PostgresWriterSessions {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresWriterSessions.class);

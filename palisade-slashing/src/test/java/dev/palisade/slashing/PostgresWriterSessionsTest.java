@@ -1,6 +1,7 @@
 package dev.palisade.slashing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.palisade.store.Database;
 import dev.palisade.store.DatabaseConfig;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,12 +23,14 @@ import org.junit.jupiter.api.Test;
 
 /** A writer's session plans its check statements once, lives a second, and leaves nothing behind in the pool. */
 class PostgresWriterSessionsTest {
+  private String url;
   private Database database;
   private PostgresWriterSessions sessions;
 
   @BeforeEach
   void openPoolOfOne() {
-    DatabaseConfig config = new DatabaseConfig(null, Optional.of(SharedPostgres.newDatabase()), "postgres", null,
+    url = SharedPostgres.newDatabase();
+    DatabaseConfig config = new DatabaseConfig(null, Optional.of(url), "postgres", null,
         DatabaseConfig.SQLITE_FILE_NAME, DatabaseConfig.ID_FILE_NAME, 1, Duration.ofSeconds(2), Duration.ofSeconds(5),
         Duration.ofSeconds(5), DatabaseConfig.IdentityMode.STRICT);
     database = Database.open(config);
@@ -137,11 +141,43 @@ class PostgresWriterSessionsTest {
   }
 
   @Test
+  void aSessionWhoseConnectionDiedNeverReachesAnotherBorrower() throws Exception {
+    Connection c = sessions.acquire();
+    int pid = backend(c);
+    try (Connection admin = DriverManager.getConnection(url, "postgres", null);
+        Statement s = admin.createStatement()) {
+      s.execute("SELECT pg_terminate_backend(" + pid + ")");
+    }
+    Thread.sleep(200);
+    sessions.release(c, true); // its reset fails: the connection must not go back to the pool
+    try (Connection other = database.dataSource().getConnection()) { // at once: the pool checks no idle connection
+      assertEquals("auto", setting(other));
+    }
+  }
+
+  @Test
+  void aDiscardedConnectionLeavesThePoolForGood() throws Exception {
+    Connection c = database.dataSource().getConnection();
+    int pid = backend(c);
+    database.discard(c); // what a session does when it cannot reset its setting
+    try (Connection other = database.dataSource().getConnection()) { // the pool's only connection
+      assertNotEquals(pid, backend(other), "a new connection, not the discarded one");
+    }
+  }
+
+  @Test
   void aStoppedWriterLeavesNoPlanSettingInThePool() throws Exception {
     sessions.acquire();
     sessions.stop();
     try (Connection other = database.dataSource().getConnection()) {
       assertEquals("auto", setting(other));
+    }
+  }
+
+  private static int backend(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

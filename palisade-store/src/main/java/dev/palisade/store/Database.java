@@ -196,10 +196,14 @@ public final class Database implements AutoCloseable {
    */
   public void discard(Connection c) throws SQLException {
     if (pool instanceof HikariDataSource hikari) {
-      hikari.evictConnection(c);
-    } else {
-      c.close();
+      try {
+        hikari.evictConnection(c);
+        return;
+      } catch (ClassCastException notThePoolsOwn) {
+        // not a connection this pool lent
+      }
     }
+    c.close();
   }
 
   /** This process's writers take turns through it (SQLite); open on PostgreSQL. */
