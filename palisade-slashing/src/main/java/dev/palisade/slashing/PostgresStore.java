@@ -1,11 +1,9 @@
 package dev.palisade.slashing;
 
 import dev.palisade.slashing.Check.AttestationCheck;
-import dev.palisade.slashing.Check.BlockCheck;
 import dev.palisade.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.util.Arrays;
@@ -18,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * PostgreSQL (and PostgreSQL-compatible distributed SQL) through pgjdbc and HikariCP.
  *
- * <p>Each check is ONE statement: a data-modifying CTE whose conditional UPDATE of the validator
- * row carries the whole policy in its WHERE clause, followed by the history INSERT of the same
- * statement. The conditions read only the row being updated, so concurrent checks for a validator
+ * <p>Each check is ONE statement ({@link PostgresSingleCheck}): a data-modifying CTE whose conditional
+ * UPDATE of the validator row carries the whole policy in its WHERE clause, followed by the history INSERT
+ * of the same statement. The conditions read only the row being updated, so concurrent checks for a validator
  * serialise on that row under every isolation level: PostgreSQL READ COMMITTED re-evaluates the
  * WHERE on the newest row version after waiting for the lock; snapshot/serializable databases
  * (CockroachDB, YugabyteDB) abort one writer with 40001, and the batch is retried. No advisory
@@ -38,48 +36,6 @@ final class PostgresStore extends JdbcStore {
    * wait for a transaction that wrote no WAL, even with a transaction id (txid_current()).
    */
   private static final String REPLICATION_BARRIER = "UPDATE validators SET enabled = enabled WHERE id = ?";
-
-  private static final String CHECK_BLOCK =
-      """
-      WITH cur AS (
-        SELECT enabled, block_slot, block_root FROM validators WHERE id = ?
-      ), recorded AS (
-        UPDATE validators SET block_slot = ?, block_root = ?
-        WHERE id = ? AND enabled AND (block_slot IS NULL OR block_slot < ?)
-        RETURNING id
-      ), history AS (
-        INSERT INTO signed_blocks (validator_id, slot, signing_root, imported)
-        SELECT id, ?, ?, FALSE FROM recorded
-        RETURNING validator_id
-      )
-      SELECT (SELECT count(*) FROM history) AS recorded_count,
-             cur.enabled, cur.block_slot, cur.block_root,
-             EXISTS (SELECT 1 FROM signed_blocks s WHERE s.validator_id = ? AND s.slot = ?
-                     AND s.signing_root = ? AND NOT s.imported) AS identical
-      FROM cur
-      """;
-
-  private static final String CHECK_ATTESTATION =
-      """
-      WITH cur AS (
-        SELECT enabled, att_source, att_target, att_root FROM validators WHERE id = ?
-      ), recorded AS (
-        UPDATE validators SET att_source = ?, att_target = ?, att_root = ?
-        WHERE id = ? AND enabled
-          AND (att_target IS NULL OR (att_target < ? AND att_source <= ?))
-        RETURNING id
-      ), history AS (
-        INSERT INTO signed_attestations (validator_id, source_epoch, target_epoch, signing_root, imported)
-        SELECT id, ?, ?, ?, FALSE FROM recorded
-        RETURNING validator_id
-      )
-      SELECT (SELECT count(*) FROM history) AS recorded_count,
-             cur.enabled, cur.att_source, cur.att_target, cur.att_root,
-             EXISTS (SELECT 1 FROM signed_attestations s WHERE s.validator_id = ?
-                     AND s.target_epoch = ? AND s.source_epoch = ? AND s.signing_root = ?
-                     AND NOT s.imported) AS identical
-      FROM cur
-      """;
 
   private final Database database;
   private final DataSource dataSource;
@@ -253,9 +209,8 @@ final class PostgresStore extends JdbcStore {
 
   private Verdict evaluate(Connection c, Check check) throws SQLException {
     for (int attempt = 0; ; attempt++) {
-      Outcome outcome =
-          check instanceof BlockCheck b ? runBlock(c, b) : runAttestation(c, (AttestationCheck) check);
-      if (outcome.recorded) {
+      PostgresSingleCheck.Outcome outcome = PostgresSingleCheck.run(this, c, check);
+      if (outcome.recorded()) {
         return Verdict.Allowed.RECORDED;
       }
       Verdict verdict = outcome.explain();
@@ -271,99 +226,9 @@ final class PostgresStore extends JdbcStore {
     }
   }
 
-  private record Outcome(boolean recorded, ValidatorStateSupplier explanation) {
-    Verdict explain() {
-      return explanation.get();
-    }
-  }
-
-  @FunctionalInterface
-  private interface ValidatorStateSupplier {
-    Verdict get();
-  }
-
   /** A check statement, planned as its writer session plans them (see {@link PostgresWriterSessions}). */
   PreparedStatement prepareCheck(Connection c, String sql) throws SQLException {
     return writers.prepareCheck(prepare(c, sql), c);
-  }
-
-  private Outcome runBlock(Connection c, BlockCheck b) throws SQLException {
-    try (PreparedStatement ps = prepareCheck(c, CHECK_BLOCK)) {
-      long id = b.validatorId();
-      byte[] root = b.signingRoot().toArray();
-      ps.setLong(1, id);
-      Uint64Column.set(ps, 2, b.slot());
-      ps.setBytes(3, root);
-      ps.setLong(4, id);
-      Uint64Column.set(ps, 5, b.slot());
-      Uint64Column.set(ps, 6, b.slot());
-      ps.setBytes(7, root);
-      ps.setLong(8, id);
-      Uint64Column.set(ps, 9, b.slot());
-      ps.setBytes(10, root);
-      counters.roundTrips.incrementAndGet();
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("validator id " + id + " is not registered");
-        }
-        boolean recorded = rs.getLong("recorded_count") == 1;
-        ValidatorState state =
-            new ValidatorState(
-                rs.getBoolean("enabled"),
-                Uint64Column.get(rs, "block_slot"),
-                root(rs, "block_root"),
-                null,
-                null,
-                null);
-        boolean identical = rs.getBoolean("identical");
-        requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
-        return new Outcome(
-            recorded, () -> SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), identical));
-      }
-    }
-  }
-
-  private Outcome runAttestation(Connection c, AttestationCheck a) throws SQLException {
-    try (PreparedStatement ps = prepareCheck(c, CHECK_ATTESTATION)) {
-      long id = a.validatorId();
-      byte[] root = a.signingRoot().toArray();
-      ps.setLong(1, id);
-      Uint64Column.set(ps, 2, a.sourceEpoch());
-      Uint64Column.set(ps, 3, a.targetEpoch());
-      ps.setBytes(4, root);
-      ps.setLong(5, id);
-      Uint64Column.set(ps, 6, a.targetEpoch());
-      Uint64Column.set(ps, 7, a.sourceEpoch());
-      Uint64Column.set(ps, 8, a.sourceEpoch());
-      Uint64Column.set(ps, 9, a.targetEpoch());
-      ps.setBytes(10, root);
-      ps.setLong(11, id);
-      Uint64Column.set(ps, 12, a.targetEpoch());
-      Uint64Column.set(ps, 13, a.sourceEpoch());
-      ps.setBytes(14, root);
-      counters.roundTrips.incrementAndGet();
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("validator id " + id + " is not registered");
-        }
-        boolean recorded = rs.getLong("recorded_count") == 1;
-        ValidatorState state =
-            new ValidatorState(
-                rs.getBoolean("enabled"),
-                null,
-                null,
-                Uint64Column.get(rs, "att_source"),
-                Uint64Column.get(rs, "att_target"),
-                root(rs, "att_root"));
-        boolean identical = rs.getBoolean("identical");
-        requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
-        return new Outcome(
-            recorded,
-            () ->
-                SlashingRules.checkAttestation(
-                    state, a.sourceEpoch(), a.targetEpoch(), a.signingRoot(), identical));
-      }
-    }
   }
 
   @Override
