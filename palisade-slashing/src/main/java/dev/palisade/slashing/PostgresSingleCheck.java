@@ -83,25 +83,10 @@ final class PostgresSingleCheck {
       ps.setLong(8, id);
       Uint64Column.set(ps, 9, b.slot());
       ps.setBytes(10, root);
-      store.counters.roundTrips.incrementAndGet();
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("validator id " + id + " is not registered");
-        }
-        boolean recorded = rs.getLong("recorded_count") == 1;
-        ValidatorState state =
-            new ValidatorState(
-                rs.getBoolean("enabled"),
-                Uint64Column.get(rs, "block_slot"),
-                JdbcStore.root(rs, "block_root"),
-                null,
-                null,
-                null);
-        boolean identical = rs.getBoolean("identical");
-        PostgresStore.requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
-        return new Outcome(
-            recorded, () -> SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), identical));
-      }
+      return execute(store, c, ps, id,
+          rs -> new ValidatorState(rs.getBoolean("enabled"), Uint64Column.get(rs, "block_slot"),
+              JdbcStore.root(rs, "block_root"), null, null, null),
+          (state, identical) -> SlashingRules.checkBlock(state, b.slot(), b.signingRoot(), identical));
     }
   }
 
@@ -123,28 +108,38 @@ final class PostgresSingleCheck {
       Uint64Column.set(ps, 12, a.targetEpoch());
       Uint64Column.set(ps, 13, a.sourceEpoch());
       ps.setBytes(14, root);
-      store.counters.roundTrips.incrementAndGet();
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new SQLException("validator id " + id + " is not registered");
-        }
-        boolean recorded = rs.getLong("recorded_count") == 1;
-        ValidatorState state =
-            new ValidatorState(
-                rs.getBoolean("enabled"),
-                null,
-                null,
-                Uint64Column.get(rs, "att_source"),
-                Uint64Column.get(rs, "att_target"),
-                JdbcStore.root(rs, "att_root"));
-        boolean identical = rs.getBoolean("identical");
-        PostgresStore.requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
-        return new Outcome(
-            recorded,
-            () ->
-                SlashingRules.checkAttestation(
-                    state, a.sourceEpoch(), a.targetEpoch(), a.signingRoot(), identical));
+      return execute(store, c, ps, id,
+          rs -> new ValidatorState(rs.getBoolean("enabled"), null, null, Uint64Column.get(rs, "att_source"),
+              Uint64Column.get(rs, "att_target"), JdbcStore.root(rs, "att_root")),
+          (state, identical) -> SlashingRules.checkAttestation(
+              state, a.sourceEpoch(), a.targetEpoch(), a.signingRoot(), identical));
+    }
+  }
+
+  @FunctionalInterface
+  private interface StateColumns {
+    ValidatorState read(ResultSet rs) throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface Rule {
+    Verdict decide(ValidatorState state, boolean identical);
+  }
+
+  /** Runs the bound statement: its one row says whether it recorded, and holds the row as it was. */
+  private static Outcome execute(
+      PostgresStore store, Connection c, PreparedStatement ps, long id, StateColumns columns, Rule rule)
+      throws SQLException {
+    store.counters.roundTrips.incrementAndGet();
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("validator id " + id + " is not registered");
       }
+      boolean recorded = rs.getLong("recorded_count") == 1;
+      ValidatorState state = columns.read(rs);
+      boolean identical = rs.getBoolean("identical");
+      PostgresStore.requireConfirmedCommit(ps.getWarnings(), c.getWarnings()); // autocommit: the commit was part of it
+      return new Outcome(recorded, () -> rule.decide(state, identical));
     }
   }
 }
