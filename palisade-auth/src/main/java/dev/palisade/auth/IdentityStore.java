@@ -390,9 +390,20 @@ public final class IdentityStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops polling and waits for a poll under way: nothing touches the database once this returns (a SQLite
+   * read still running would open the file again, e.g. while its directory is being removed).
+   */
   @Override
   public void close() {
     poller.shutdownNow();
+    try {
+      if (!poller.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("an auth store refresh was still running 5 s after close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // ---------------------------------------------------------------- SQL helpers
