@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.store.Dialect;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,76 +17,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Once close returns, the store's poller no longer touches the database (a flaky test's leftover files). */
 class IdentityStoreCloseTest {
 
-  /** A data source whose connections, once held, wait without heeding interrupts, as a native SQLite call does. */
-  static final class HeldDataSource implements DataSource {
+  /** Connections of a real data source that, once held, wait without heeding interrupts, as a native SQLite call does. */
+  static final class HeldConnections implements InvocationHandler {
     final DataSource delegate;
     final AtomicBoolean hold = new AtomicBoolean();
     final CountDownLatch held = new CountDownLatch(1);
     final AtomicInteger opened = new AtomicInteger();
     volatile boolean released;
 
-    HeldDataSource(DataSource delegate) {
+    HeldConnections(DataSource delegate) {
       this.delegate = delegate;
     }
 
+    DataSource dataSource() {
+      return (DataSource) Proxy.newProxyInstance(
+          DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, this);
+    }
+
     @Override
-    public Connection getConnection() throws SQLException {
-      if (hold.get()) {
-        held.countDown();
-        while (!released) LockSupport.parkNanos(1_000_000); // ignores interrupts
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+      if (method.getName().equals("getConnection")) {
+        if (hold.get()) {
+          held.countDown();
+          while (!released) LockSupport.parkNanos(1_000_000); // ignores interrupts
+        }
+        opened.incrementAndGet();
       }
-      opened.incrementAndGet();
-      return delegate.getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-      return false;
+      try {
+        return method.invoke(delegate, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
     }
   }
 
   @Test
   void closeWaitsForAPollUnderWayAndNothingOpensTheDatabaseAfter() throws Exception {
-    HeldDataSource source = new HeldDataSource(TestDatabases.fresh(Dialect.SQLITE));
-    IdentityStore store = IdentityStore.open(source, Dialect.SQLITE,
+    HeldConnections source = new HeldConnections(TestDatabases.fresh(Dialect.SQLITE));
+    IdentityStore store = IdentityStore.open(source.dataSource(), Dialect.SQLITE,
         new AuthStoreOptions(Duration.ofMillis(10), Duration.ofSeconds(1), Clock.systemUTC()));
     source.hold.set(true);
     assertTrue(source.held.await(5, TimeUnit.SECONDS), "a poll began");
