@@ -5,6 +5,8 @@ import static dev.palisade.slashing.TestData.key;
 import static dev.palisade.slashing.TestData.root;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.store.Database;
@@ -45,6 +47,28 @@ class SqliteWriteGateTest {
         database.writeGate().leave();
       }
       assertTrue(check.get(10, TimeUnit.SECONDS).isAllowed());
+    }
+  }
+
+  @Test
+  void aBlockingCheckGivesUpAtItsDeadlineAndTheStoreGoesOnAfterwards() throws Exception {
+    SlashingOptions options = SlashingOptions.defaults().withRequestTimeout(Duration.ofMillis(300));
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        SlashingProtection store = SlashingProtections.open(database, options)) {
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 1, root(1)).isAllowed());
+      database.writeGate().enter();
+      long started = System.nanoTime();
+      try {
+        SlashingStoreUnavailableException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+            () -> assertThrows(SlashingStoreUnavailableException.class,
+                () -> store.checkAndRecordBlock(key(1), GVR, 2, root(2))));
+        assertTrue(e.getMessage().contains("did not answer in time"), e.getMessage());
+        assertTrue(System.nanoTime() - started >= Duration.ofMillis(300).toNanos(), "not before the deadline");
+      } finally {
+        database.writeGate().leave();
+      }
+      // (slot 2 may still have been recorded once the gate opened: recorded and not signed is safe)
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 3, root(3)).isAllowed());
     }
   }
 

@@ -118,10 +118,10 @@ public final class AuditWriter implements AutoCloseable {
       while (running || !queue.isEmpty()) {
         AuditEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first != null) {
-          long wait;
-          while (running && (wait = lastBatchAt + MIN_NANOS_BETWEEN_BATCHES - System.nanoTime()) > 0
-              && queue.size() < MAX_BATCH - 1) {
-            TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(1)));
+          long wait = lastBatchAt + MIN_NANOS_BETWEEN_BATCHES - System.nanoTime();
+          if (running && wait > 0 && queue.size() < MAX_BATCH - 1) {
+            // one sleep, not a poll every millisecond: ~900 wake-ups a second fewer under load
+            TimeUnit.NANOSECONDS.sleep(wait);
           }
           lastBatchAt = System.nanoTime();
           batch.add(first);
