@@ -59,10 +59,7 @@ public final class InProcessVault implements Vault {
   private final EvmKeyRing evmKeys = new EvmKeyRing();
   private final WatermarkStore watermarkStore; // null: no watermarks
   private final ConcurrentHashMap<BlsPublicKey, Watermark> watermarks = new ConcurrentHashMap<>();
-  /**
-   * One cache per tenant (operator). The vault process's protocol does not carry the caller's tenant, so
-   * signatures it asks for share nothing.
-   */
+  /** One cache per tenant (operator); a vault process learns the tenant from SIGN_AS (plain SIGN shares nothing). */
   private final ConcurrentHashMap<String, HashToCurveCache> hashToCurve = new ConcurrentHashMap<>();
 
   /**

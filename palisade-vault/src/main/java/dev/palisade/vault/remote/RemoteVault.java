@@ -15,6 +15,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -26,6 +27,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Vault} in another process, reached over a Unix domain socket with {@link VaultProtocol}.
@@ -49,11 +52,13 @@ public final class RemoteVault implements Vault {
         return thread;
       });
 
+  private static final Logger LOG = LoggerFactory.getLogger(RemoteVault.class);
   private final UnixDomainSocketAddress address;
   private final Duration timeout;
   private final Semaphore permits;
   private final ConcurrentLinkedDeque<SocketChannel> idle = new ConcurrentLinkedDeque<>();
   private volatile boolean closed;
+  private volatile boolean signAsSupported = true;
 
   public RemoteVault(Path socket) {
     this(socket, DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT);
@@ -128,10 +133,42 @@ public final class RemoteVault implements Vault {
 
   @Override
   public BlsSignature sign(BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network) {
-    byte[] payload = new byte[48 + requestJson.length];
-    System.arraycopy(key.toArray(), 0, payload, 0, 48);
-    System.arraycopy(requestJson, 0, payload, 48, requestJson.length);
-    Frame response = call(SIGN, payload);
+    return signature(key, call(SIGN, concat(key.toArray(), requestJson)));
+  }
+
+  /**
+   * Signs for a caller of {@code tenant}, so the vault process shares hashes to the curve within that tenant
+   * (as {@code InProcessVault} does). A tenant is not a secret from the node: the node saw every request. A
+   * vault process of an older release answers SIGN_AS "unknown opcode"; then this vault signs with SIGN
+   * from there on (sharing nothing), so the two can be upgraded one after the other.
+   */
+  @Override
+  public BlsSignature sign(
+      BlsPublicKey key, byte[] requestJson, SigningRequest decoded, Network network, String tenant) {
+    if (tenant == null || !signAsSupported) {
+      return sign(key, requestJson, decoded, network);
+    }
+    byte[] name = tenant.getBytes(StandardCharsets.US_ASCII);
+    if (name.length == 0 || name.length > 255) {
+      throw new IllegalArgumentException("tenant must be 1 to 255 characters");
+    }
+    byte[] prefix = ByteBuffer.allocate(49 + name.length).put(key.toArray()).put((byte) name.length).put(name).array();
+    Frame response = call(SIGN_AS, concat(prefix, requestJson));
+    if (response.opcode() == BAD_REQUEST && utf8(response.payload()).startsWith("unknown opcode")) {
+      signAsSupported = false;
+      LOG.warn("the vault process does not know SIGN_AS (an older release): signing without shared hashes to the curve");
+      return sign(key, requestJson, decoded, network);
+    }
+    return signature(key, response);
+  }
+
+  private static byte[] concat(byte[] head, byte[] json) {
+    byte[] out = java.util.Arrays.copyOf(head, head.length + json.length);
+    System.arraycopy(json, 0, out, head.length, json.length);
+    return out;
+  }
+
+  private BlsSignature signature(BlsPublicKey key, Frame response) {
     switch (response.opcode()) {
       case OK_SIGNATURE:
         if (response.payload().length != SIGNATURE_BYTES) {

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * length counting the opcode and payload, and every length is checked before anything is read.
  *
  * <p>Requests: {@code SIGN} (pubkey 48 ‖ the Web3Signer request JSON: the vault decodes and hashes
- * it itself, there is no way to submit a bare root), {@code LIST_KEYS}, {@code HAS_KEY} (pubkey),
+ * it itself, there is no way to submit a bare root), {@code SIGN_AS} (the same for one tenant), {@code LIST_KEYS}, {@code HAS_KEY} (pubkey),
  * {@code LOAD_SEALED_KEY} (a sealed record, opened with the vault's own KEK), {@code REMOVE_KEY}
  * (pubkey), {@code HEALTH}. Responses: {@code OK_SIGNATURE} (96 B), {@code OK_KEYS}, {@code
  * OK_BOOL}, {@code OK_HEALTH}, {@code REFUSED} (rule, message), {@code UNKNOWN_KEY}, {@code
@@ -41,6 +41,11 @@ public final class VaultProtocol {
   /** secp256k1: sign typed EVM content ({@link EvmWire}); list the EVM addresses held. */
   public static final byte SIGN_EVM = 0x07;
   public static final byte LIST_EVM_KEYS = 0x08;
+  /**
+   * SIGN for a caller of one tenant (operator): pubkey 48 ‖ u8 tenant length ‖ tenant (an operator id,
+   * ASCII) ‖ request JSON. The vault shares hashes to the curve within that tenant only, as in process.
+   */
+  public static final byte SIGN_AS = 0x09;
 
   // responses
   public static final byte OK_SIGNATURE = (byte) 0x80;

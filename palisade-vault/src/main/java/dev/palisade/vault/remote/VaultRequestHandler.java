@@ -51,7 +51,20 @@ final class VaultRequestHandler {
       byte[] payload = request.payload();
       switch (request.opcode()) {
         case SIGN:
-          return sign(payload);
+          return sign(payload, 48, null);
+        case SIGN_AS: {
+          int length = payload.length > 48 ? Byte.toUnsignedInt(payload[48]) : 0;
+          if (length == 0 || payload.length <= 49 + length) {
+            return badRequest("SIGN_AS takes a 48-byte public key, a tenant (u8 length, then its name) and a request body");
+          }
+          String tenant = new String(payload, 49, length, java.nio.charset.StandardCharsets.US_ASCII);
+          try {
+            new dev.palisade.vault.seal.OperatorId(tenant);
+          } catch (IllegalArgumentException e) {
+            return badRequest("SIGN_AS: the tenant is not an operator id");
+          }
+          return sign(payload, 49 + length, tenant);
+        }
         case LIST_KEYS: {
           if (payload.length != 0) {
             return badRequest("LIST_KEYS takes no payload");
@@ -105,15 +118,16 @@ final class VaultRequestHandler {
     return new Response(OK_BOOL, new byte[] {(byte) (value ? 1 : 0)});
   }
 
-  private Response sign(byte[] payload) {
-    if (payload.length <= 48) {
+  /** {@code tenant} null: share no hash to the curve (SIGN); the request JSON starts at {@code jsonAt}. */
+  private Response sign(byte[] payload, int jsonAt, String tenant) {
+    if (payload.length <= jsonAt) {
       return badRequest("SIGN takes a 48-byte public key and a request body");
     }
     BlsPublicKey key = BlsPublicKey.wrap(java.util.Arrays.copyOf(payload, 48));
-    byte[] json = java.util.Arrays.copyOfRange(payload, 48, payload.length);
+    byte[] json = java.util.Arrays.copyOfRange(payload, jsonAt, payload.length);
     try {
       SigningRequest request = decoder.decode(json);
-      byte[] signature = vault.sign(key, request, network).toArray();
+      byte[] signature = vault.sign(key, request, network, tenant).toArray();
       return new Response(OK_SIGNATURE, signature);
     } catch (InvalidRequestException e) {
       return badRequest(e.getMessage());

@@ -213,6 +213,66 @@ class VaultServerTest {
     }
   }
 
+  /** Committee members sign one attestation: through SIGN_AS the vault process hashes it to the curve once. */
+  @Test
+  void signaturesOfOneMessageShareTheHashToTheCurveWithinOneTenantOnly() {
+    SigningVectors.Vector attestation = SigningVectors.ordered().stream()
+        .filter(v -> v.type().equals("ATTESTATION")).findFirst().orElseThrow();
+    List<BlsSecretKey> members = TestKeys.random(7, 4);
+    members.forEach(serverVault::add);
+    var root = attestation.request().signingRoot(VaultSigning.MAINNET);
+    for (BlsSecretKey member : members) {
+      BlsSignature signature = remote.sign(member.publicKey(), attestation.requestJson(), attestation.request(), null, "op-a");
+      assertEquals(member.sign(root), signature, "the same signature as without sharing");
+    }
+    assertEquals(new InProcessVault.HashToCurveStats(3, 1), serverVault.hashToCurveStats());
+
+    // another tenant, the same message: its own hash (no timing tells it op-a signed this)
+    remote.sign(members.get(0).publicKey(), attestation.requestJson(), attestation.request(), null, "op-b");
+    // no tenant (SIGN): shares nothing
+    remote.sign(members.get(1).publicKey(), attestation.requestJson(), attestation.request(), null, null);
+    assertEquals(new InProcessVault.HashToCurveStats(3, 2), serverVault.hashToCurveStats());
+
+    RemoteVaultException bad = assertThrows(RemoteVaultException.class,
+        () -> remote.sign(members.get(0).publicKey(), attestation.requestJson(), attestation.request(), null, "not an id!"));
+    assertEquals(RemoteVaultException.Kind.BAD_REQUEST, bad.kind());
+    assertTrue(bad.getMessage().contains("tenant"), bad.getMessage());
+  }
+
+  /** A vault process of an older release answers SIGN_AS "unknown opcode": the node signs with SIGN instead. */
+  @Test
+  void aVaultProcessWithoutSignAsStillSigns() throws Exception {
+    Path oldSocket = dir.resolve("old.sock");
+    byte[] signature = new byte[SIGNATURE_BYTES];
+    signature[0] = (byte) 0xc0; // not checked by the client beyond its length
+    List<Byte> opcodes = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (var server = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(oldSocket));
+      Thread old = new Thread(() -> {
+        try (SocketChannel channel = server.accept()) {
+          for (Frame f; (f = VaultProtocol.read(channel, MAX_REQUEST_FRAME)) != null; ) {
+            opcodes.add(f.opcode());
+            if (f.opcode() == SIGN) {
+              VaultProtocol.write(channel, OK_SIGNATURE, signature);
+            } else {
+              VaultProtocol.write(channel, BAD_REQUEST, utf8("unknown opcode 0x" + Integer.toHexString(f.opcode())));
+            }
+          }
+        } catch (IOException ignored) {
+          // the client closed
+        }
+      });
+      old.start();
+      try (RemoteVault client = new RemoteVault(oldSocket, 1, Duration.ofSeconds(10))) {
+        SigningVectors.Vector v = SigningVectors.ordered().get(0);
+        assertEquals(BlsSignature.wrap(signature), client.sign(testKey, v.requestJson(), v.request(), null, "op-a"));
+        assertEquals(BlsSignature.wrap(signature), client.sign(testKey, v.requestJson(), v.request(), null, "op-a"));
+      }
+      old.join(10_000);
+    }
+    assertEquals(List.of(SIGN_AS, SIGN, SIGN), opcodes, "asked once, then plain SIGN");
+  }
+
   private static byte[] frame(int opcode, byte[] payload) {
     return ByteBuffer.allocate(5 + payload.length).putInt(1 + payload.length).put((byte) opcode).put(payload).array();
   }
