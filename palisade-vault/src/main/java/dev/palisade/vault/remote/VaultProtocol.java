@@ -16,12 +16,12 @@ import java.nio.charset.StandardCharsets;
  * length counting the opcode and payload, and every length is checked before anything is read.
  *
  * <p>Requests: {@code SIGN} (pubkey 48 ‖ the Web3Signer request JSON: the vault decodes and hashes
- * it itself, there is no way to submit a bare root), {@code SIGN_AS} (the same for one tenant), {@code LIST_KEYS}, {@code HAS_KEY} (pubkey),
- * {@code LOAD_SEALED_KEY} (a sealed record, opened with the vault's own KEK), {@code REMOVE_KEY}
- * (pubkey), {@code HEALTH}. Responses: {@code OK_SIGNATURE} (96 B), {@code OK_KEYS}, {@code
- * OK_BOOL}, {@code OK_HEALTH}, {@code REFUSED} (rule, message), {@code UNKNOWN_KEY}, {@code
- * BAD_REQUEST} (message), {@code ERROR} (message). No response carries secret material: the
- * vault has no operation that reads a secret out.
+ * it itself, there is no way to submit a bare root), {@code SIGN_AS} (the same for one tenant),
+ * {@code LIST_KEYS}, {@code HAS_KEY} (pubkey), {@code LOAD_SEALED_KEY} (a sealed record, opened
+ * with the vault's own KEK), {@code REMOVE_KEY} (pubkey), {@code HEALTH}. Responses:
+ * {@code OK_SIGNATURE} (96 B), {@code OK_KEYS}, {@code OK_BOOL}, {@code OK_HEALTH}, {@code REFUSED}
+ * (rule, message), {@code UNKNOWN_KEY}, {@code BAD_REQUEST} (message), {@code ERROR} (message). No
+ * response carries secret material: the vault has no operation that reads a secret out.
  */
 public final class VaultProtocol {
   private VaultProtocol() {}
