@@ -79,7 +79,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--signing-threads",
-      description = "Threads for decoding, policies and BLS signing. Default: max(64, 8 x cores)")
+      description = "Threads for work that waits: admin and Keymanager calls, batches, exits and deposits (audited"
+          + " before the answer), policy counters and approvals, a vault process. Other signing requests are decided and"
+          + " signed on the event loops (one per core). Default: max(64, 8 x cores)")
   Integer signingThreads;
 
   @Option(
@@ -98,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--signing-queue-limit",
       defaultValue = "50000",
-      description = "Requests waiting for a signing thread beyond this get 503. Default: ${DEFAULT-VALUE}")
+      description = "Requests waiting for one of the --signing-threads beyond this get 503. Default: ${DEFAULT-VALUE}")
   int signingQueueLimit;
 
   @Option(names = "--tls-keystore-file", description = "PKCS#12 keystore with the server's certificate and key: turns on HTTPS")

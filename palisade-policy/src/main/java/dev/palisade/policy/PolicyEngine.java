@@ -45,8 +45,30 @@ public final class PolicyEngine {
     return decide(request, true);
   }
 
-  private Decision decide(PolicyRequest request, boolean dryRun) {
-    PolicySnapshot snapshot = policies.current();
+  /**
+   * As {@link #evaluate}, when deciding needs no database: the cached policy set is fresh and no rule that applies
+   * counts or asks for approval (the default: no document at all). Empty otherwise, and nothing is recorded; the
+   * caller then calls {@link #evaluate} where it may wait. For callers that must not block (event loops).
+   */
+  public Optional<Decision> evaluateInMemory(PolicyRequest request) {
+    Optional<PolicySnapshot> snapshot = policies.cached();
+    if (snapshot.isEmpty()) {
+      return Optional.empty();
+    }
+    Checked checked = check(request, snapshot.get());
+    if (checked.decided() != null) {
+      return Optional.of(checked.decided());
+    }
+    return checked.needed().isEmpty() && checked.counts().isEmpty()
+        ? Optional.of(new Decision.Allow(checked.version(), "none"))
+        : Optional.empty();
+  }
+
+  /** What the stateless rules say: a decision already ({@code decided}), or what approvals and counters must add. */
+  private record Checked(
+      Decision decided, List<RuleOutcome.NeedsApproval> needed, Map<String, RuleOutcome.Count> counts, long version) {}
+
+  private Checked check(PolicyRequest request, PolicySnapshot snapshot) {
     long version = snapshot.version();
     List<RuleOutcome.NeedsApproval> needed = new ArrayList<>();
     Map<String, RuleOutcome.Count> counts = new LinkedHashMap<>();
@@ -60,7 +82,8 @@ public final class PolicyEngine {
       for (Rule rule : document.get().rules()) {
         RuleOutcome outcome = rule.check(request);
         if (outcome instanceof RuleOutcome.Deny deny) {
-          return new Decision.Deny(deny.rule(), deny.message() + " (" + target + ")", version);
+          return new Checked(new Decision.Deny(deny.rule(), deny.message() + " (" + target + ")", version), null, null,
+              version);
         } else if (outcome instanceof RuleOutcome.NeedsApproval approval) {
           needed.add(approval);
         } else if (outcome instanceof RuleOutcome.Enable enable) {
@@ -73,9 +96,20 @@ public final class PolicyEngine {
     }
     for (OptIn optIn : request.subject().optIns()) {
       if (!enabled.contains(optIn.feature())) {
-        return new Decision.Deny(optIn.rule(), optIn.message(), version);
+        return new Checked(new Decision.Deny(optIn.rule(), optIn.message(), version), null, null, version);
       }
     }
+    return new Checked(null, needed, counts, version);
+  }
+
+  private Decision decide(PolicyRequest request, boolean dryRun) {
+    Checked checked = check(request, policies.current());
+    if (checked.decided() != null) {
+      return checked.decided();
+    }
+    long version = checked.version();
+    List<RuleOutcome.NeedsApproval> needed = checked.needed();
+    Map<String, RuleOutcome.Count> counts = checked.counts();
     Optional<Approval> granted = Optional.empty();
     if (!needed.isEmpty()) {
       int required = needed.stream().mapToInt(RuleOutcome.NeedsApproval::count).max().orElseThrow();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -25,8 +26,9 @@ public final class PolicyStore {
   private final Duration maxAge;
   private final Duration failClosedAfter;
   private final Clock clock;
-  private PolicySnapshot snapshot;
-  private Instant checkedAt = Instant.MIN;
+  // volatile for cached(), which reads them without the lock
+  private volatile PolicySnapshot snapshot;
+  private volatile Instant checkedAt = Instant.MIN;
   private Instant confirmedAt = Instant.MIN;
 
   private PolicyStore(DataSource dataSource, RuleRegistry registry, Duration maxAge, Duration failClosedAfter, Clock clock) {
@@ -96,6 +98,17 @@ public final class PolicyStore {
       }
       return versions;
     });
+  }
+
+  /**
+   * The policy set {@link #current} would answer without reading the database, if any: it never waits, not even
+   * for a refresh under way on another thread.
+   */
+  public Optional<PolicySnapshot> cached() {
+    PolicySnapshot cached = snapshot;
+    Instant at = checkedAt;
+    return cached != null && Duration.between(at, clock.instant()).compareTo(maxAge) < 0
+        ? Optional.of(cached) : Optional.empty();
   }
 
   /** The policy set in force: refreshed when older than {@code maxAge}. */

@@ -10,11 +10,14 @@ import dev.palisade.eth2.BlsPublicKey;
 import dev.palisade.server.http.ErrorResponses;
 import dev.palisade.server.http.ApiException;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,25 +27,60 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The eth2, admin and Keymanager handlers. They run after {@link RequestGate} authenticated the
- * caller; decoding, policies (which may wait on the slashing store) and BLS run on the bounded
- * signing pool, never on the event loop.
+ * caller. A signature is decided and computed on the event loop, which never waits: whatever waits (the slashing
+ * store, policy counters, a vault process, durable audit rows) completes a future or runs on the bounded pool.
+ * Admin and Keymanager work runs on the pool.
  */
 record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, AtomicLong rejections) {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
+  /**
+   * Signs on the event loop (see {@link dev.palisade.server.signing.SigningService#signAsync}): the loop is let go
+   * while the slashing store commits and takes the request up again to sign and answer, so a signature costs two
+   * hand-offs (loop → store writer → loop) instead of four through a pool thread that waits.
+   */
   void sign(RoutingContext ctx) {
     String identifier = ctx.pathParam("identifier");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     boolean json = wantsJson(ctx.request().getHeader("Accept"));
     Identity caller = RequestGate.caller(ctx);
     java.util.Optional<java.net.InetAddress> source = RequestGate.source(ctx);
-    runOffLoop(
-        ctx,
-        () -> {
-          BlsSignature signature = services.signing().sign(caller, source, identifier, body);
-          return () -> respondWithSignature(ctx, signature, json);
+    Context eventLoop = ctx.vertx().getOrCreateContext();
+    Executor resume = task -> eventLoop.runOnContext(v -> task.run());
+    services.signing().signAsync(caller, source, identifier, body, resume, this::onPool)
+        .whenComplete((signature, failure) -> {
+          Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure;
+          if (cause instanceof Error error) {
+            WorkerWatchdog.ifFatal(error); // caught by the future, so no uncaught handler would see it
+          }
+          Runnable answer = cause == null
+              ? () -> respondWithSignature(ctx, signature, json)
+              : () -> ErrorResponses.send(ctx, cause);
+          if (Vertx.currentContext() == eventLoop) {
+            answerIfConnected(ctx, answer);
+          } else { // finished on the pool (a vault in another process, an exit or a deposit)
+            eventLoop.runOnContext(v -> answerIfConnected(ctx, answer));
+          }
         });
+  }
+
+  private void onPool(Runnable task) {
+    try {
+      pool.execute(task);
+    } catch (RejectedExecutionException e) {
+      rejections.incrementAndGet();
+      throw e;
+    }
+  }
+
+  private static void answerIfConnected(RoutingContext ctx, Runnable answer) {
+    if (ctx.response().closed()) { // the client left while we worked: routine, not an error
+      LOG.debug("client gone before the answer to {} {}", ctx.request().method(), ctx.request().path());
+      return;
+    }
+    answer.run();
   }
 
   void publicKeys(RoutingContext ctx) {
@@ -97,13 +135,7 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
           () -> {
             try {
               Runnable respond = work.run();
-              eventLoop.runOnContext(v -> {
-                if (ctx.response().closed()) { // the client left while we worked: routine, not an error
-                  LOG.debug("client gone before the answer to {} {}", ctx.request().method(), ctx.request().path());
-                  return;
-                }
-                respond.run();
-              });
+              eventLoop.runOnContext(v -> answerIfConnected(ctx, respond));
             } catch (RuntimeException | Error failure) {
               WorkerWatchdog.ifFatal(failure); // caught here, so no uncaught handler would see it
               eventLoop.runOnContext(v -> ErrorResponses.send(ctx, failure));

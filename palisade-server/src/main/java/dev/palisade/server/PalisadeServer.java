@@ -11,6 +11,9 @@ import dev.palisade.server.http.PolicyRoutes;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import dev.palisade.server.signing.SigningService;
 import io.vertx.core.Handler;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.ClientAuth;
@@ -37,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Web3Signer-compatible eth2 HTTP API. On the event loop, {@link RequestGate} authenticates each
- * request from its headers (in memory) before any body is read; decoding, policies (which may wait
- * on the slashing store) and BLS run on a bounded worker pool ({@link ApiRoutes}).
+ * The Web3Signer-compatible eth2 HTTP API, served on one event loop per core. On the event loop, {@link
+ * RequestGate} authenticates each request from its headers (in memory) before any body is read; a signature is then
+ * decided and computed there too, letting the loop go while the slashing store commits; work that waits runs on a
+ * bounded pool ({@link ApiRoutes}).
  */
 public final class PalisadeServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PalisadeServer.class);
@@ -47,17 +51,17 @@ public final class PalisadeServer implements AutoCloseable {
 
   private final Vertx vertx;
   private final ThreadPoolExecutor signingPool;
-  private final HttpServer httpServer;
+  private final List<HttpServer> httpServers;
   private final HttpServer metricsServer;
   private final List<String> routes;
 
   private PalisadeServer(
-      Vertx vertx, ThreadPoolExecutor signingPool, HttpServer httpServer, HttpServer metricsServer,
+      Vertx vertx, ThreadPoolExecutor signingPool, List<HttpServer> httpServers, HttpServer metricsServer,
       List<String> routes) {
     this.routes = routes;
     this.vertx = vertx;
     this.signingPool = signingPool;
-    this.httpServer = httpServer;
+    this.httpServers = httpServers;
     this.metricsServer = metricsServer;
   }
 
@@ -154,7 +158,7 @@ public final class PalisadeServer implements AutoCloseable {
     router.errorHandler(404, ErrorResponses::handleRouterFailure);
     router.errorHandler(405, ErrorResponses::handleRouterFailure);
     try {
-      HttpServer server = listen(vertx, router, config.host(), config.port(), config);
+      List<HttpServer> servers = listenOnEventLoops(vertx, router, config, httpEventLoops());
       HttpServer metricsServer = null;
       if (config.metricsEnabled()) {
         Router metricsRouter = Router.router(vertx);
@@ -166,14 +170,14 @@ public final class PalisadeServer implements AutoCloseable {
                         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .end(services.metrics().scrape()));
         metricsRouter.route().failureHandler(ErrorResponses::handleRouterFailure);
-        metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort(), null);
+        metricsServer = listen(vertx, metricsRouter, config.metricsHost(), config.metricsPort());
       }
       List<String> described = router.getRoutes().stream()
           .filter(route -> route.getPath() != null && route.methods() != null)
           .flatMap(route -> route.methods().stream()
               .map(method -> method.name() + " " + route.getPath().replaceAll(":([A-Za-z]+)", "{$1}")))
           .distinct().sorted().toList();
-      return new PalisadeServer(vertx, pool, server, metricsServer, described);
+      return new PalisadeServer(vertx, pool, servers, metricsServer, described);
     } catch (RuntimeException e) {
       pool.shutdownNow();
       vertx.close();
@@ -213,8 +217,8 @@ public final class PalisadeServer implements AutoCloseable {
         new ThreadPoolExecutor.AbortPolicy());
   }
 
-  /** {@code tlsFrom} null: plaintext (the metrics port). */
-  private static HttpServer listen(Vertx vertx, Router router, String host, int port, ServerConfig tlsFrom) {
+  /** {@code tlsFrom} null: plaintext. */
+  private static HttpServerOptions options(String host, int port, ServerConfig tlsFrom) {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(host)
@@ -227,6 +231,44 @@ public final class PalisadeServer implements AutoCloseable {
     if (tlsFrom != null && tlsFrom.tls().isPresent()) {
       configureTls(options, tlsFrom.tls().get());
     }
+    return options;
+  }
+
+  /**
+   * One server per core, each on its own event loop, sharing the port (Vert.x hands the connections round): the
+   * loops sign (see {@link ApiRoutes#sign}), so they are the node's CPU workers.
+   */
+  static int httpEventLoops() {
+    return Math.max(2, Runtime.getRuntime().availableProcessors());
+  }
+
+  private static List<HttpServer> listenOnEventLoops(Vertx vertx, Router router, ServerConfig config, int loops) {
+    int port = config.port() == 0 ? -1 : config.port(); // -1: one random port, shared by every instance
+    List<HttpServer> servers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try {
+      vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+              HttpServer server = vertx.createHttpServer(options(config.host(), port, config))
+                  .requestHandler(router)
+                  // resets and half-sent requests are the client's business: no ERROR with a stack trace
+                  .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()));
+              servers.add(server);
+              return server.listen();
+            }
+          }, new DeploymentOptions().setInstances(loops))
+          .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return List.copyOf(servers);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Plaintext, on one event loop: the metrics port. */
+  private static HttpServer listen(Vertx vertx, Router router, String host, int port) {
+    HttpServerOptions options = options(host, port, null);
     try {
       return vertx
           .createHttpServer(options)
@@ -264,7 +306,7 @@ public final class PalisadeServer implements AutoCloseable {
 
   /** The bound port (useful when started on port 0). */
   public int port() {
-    return httpServer.actualPort();
+    return httpServers.get(0).actualPort();
   }
 
   /** The bound metrics port, or -1 when metrics are off. */
@@ -275,7 +317,8 @@ public final class PalisadeServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      httpServer.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Future.all(httpServers.stream().map(HttpServer::close).toList())
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       signingPool.shutdownNow();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

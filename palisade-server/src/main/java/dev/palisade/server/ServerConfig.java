@@ -8,7 +8,8 @@ import java.util.Optional;
  * How the HTTP API listens.
  *
  * @param maxBodyBytes larger request bodies are refused with 413 before they are parsed
- * @param signingThreads the bounded pool that runs decoding, policies and BLS off the event loop
+ * @param signingThreads the bounded pool for work that waits (admin calls, batches, exits and deposits, policy
+ *     counters, a vault process); other signatures are decided and computed on the event loops
  * @param signingQueueLimit requests waiting beyond this get 503 at once instead of timing out
  * @param metricsPort Prometheus {@code /metrics} on its own port; {@link #METRICS_DISABLED} for none
  * @param tls the server's TLS identity; without it Palisade listens on loopback only unless
@@ -86,9 +87,9 @@ public record ServerConfig(
   }
 
   /**
-   * A signing thread spends most of a request waiting for the slashing store's group commit, and
-   * only threads that wait can share a commit: measured on 2 cores, 64 threads gave 2.8x the
-   * throughput of 8 (batches of 13.6 checks instead of 2.9). BLS itself is bounded by the cores.
+   * A pool thread signing a batch item spends most of it waiting for the slashing store's group commit, and only
+   * threads that wait can share a commit: measured on 2 cores (when single requests ran here too), 64 threads gave
+   * 2.8x the throughput of 8 (batches of 13.6 checks instead of 2.9). BLS itself is bounded by the cores.
    */
   public static int defaultSigningThreads() {
     return Math.max(64, Runtime.getRuntime().availableProcessors() * 8);

@@ -53,6 +53,7 @@ final class DatabaseSlashingProtection implements SlashingProtection {
   private final List<Thread> writers = new ArrayList<>();
   private final Map<BlsPublicKey, Long> validatorIds = new ConcurrentHashMap<>();
   private final ExecutorService healthExecutor;
+  private final Deadlines deadlines = new Deadlines();
   private final ScheduledExecutorService pruner;
   private volatile Bytes32 pinnedRoot;
   private volatile boolean closed;
@@ -174,10 +175,8 @@ final class DatabaseSlashingProtection implements SlashingProtection {
     return f;
   }
 
-  private static CompletableFuture<Verdict> withTimeout(
-      CompletableFuture<Verdict> result, long deadline) {
-    return result
-        .orTimeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+  private CompletableFuture<Verdict> withTimeout(CompletableFuture<Verdict> result, long deadline) {
+    return deadlines.watch(result, deadline)
         .exceptionallyCompose(e -> CompletableFuture.failedFuture(unavailable(e)));
   }
 
@@ -435,6 +434,7 @@ final class DatabaseSlashingProtection implements SlashingProtection {
     }
     if (pruner != null) pruner.shutdownNow();
     healthExecutor.shutdownNow();
+    deadlines.close();
     store.close();
   }
 

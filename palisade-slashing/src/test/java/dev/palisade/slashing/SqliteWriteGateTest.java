@@ -73,6 +73,30 @@ class SqliteWriteGateTest {
   }
 
   @Test
+  void anAsynchronousCheckFailsAtItsDeadlineAndTheStoreGoesOnAfterwards() throws Exception {
+    SlashingOptions options = SlashingOptions.defaults().withRequestTimeout(Duration.ofMillis(300));
+    try (Database database = Database.open(DatabaseConfig.sqlite(data));
+        SlashingProtection store = SlashingProtections.open(database, options)) {
+      assertTrue(store.checkAndRecordBlock(key(1), GVR, 1, root(1)).isAllowed());
+      database.writeGate().enter();
+      long started = System.nanoTime();
+      CompletableFuture<Verdict> check;
+      try {
+        check = store.checkAndRecordBlockAsync(key(1), GVR, 2, root(2));
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+            () -> check.get(5, TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof SlashingStoreUnavailableException, failed.getCause().toString());
+        long waited = System.nanoTime() - started;
+        assertTrue(waited >= Duration.ofMillis(300).toNanos(), "not before the deadline");
+        assertTrue(waited < Duration.ofSeconds(2).toNanos(), "soon after it: " + waited / 1_000_000 + " ms");
+      } finally {
+        database.writeGate().leave();
+      }
+      assertTrue(store.checkAndRecordBlockAsync(key(1), GVR, 3, root(3)).get(5, TimeUnit.SECONDS).isAllowed());
+    }
+  }
+
+  @Test
   void aSigningCommitCarriesTheRowsOfAWriterWaitingToRide() throws Exception {
     try (Database database = Database.open(DatabaseConfig.sqlite(data));
         SlashingProtection store = SlashingProtections.open(database, SlashingOptions.defaults())) {

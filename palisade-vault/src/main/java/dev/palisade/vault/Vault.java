@@ -22,6 +22,14 @@ public interface Vault extends AutoCloseable {
   boolean holds(BlsPublicKey key);
 
   /**
+   * Whether {@link #holds} and signing are answered in this process, by CPU work alone: callers on threads that may
+   * not block (event loops) may then call them. A vault in another process waits on its socket.
+   */
+  default boolean answersInProcess() {
+    return true;
+  }
+
+  /**
    * Signs the typed message with the key. Callers must have passed the message through the signing
    * policies first; the vault does not know about slashing history, but it may keep its own
    * high-watermarks and refuse a message below them.

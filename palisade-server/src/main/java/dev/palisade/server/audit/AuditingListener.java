@@ -26,6 +26,11 @@ public final class AuditingListener implements SigningListener {
     this.clock = clock;
   }
 
+  @Override
+  public boolean waitsToRecord(String typeName) {
+    return DURABLE_TYPES.contains(typeName);
+  }
+
   /** @throws dev.palisade.server.http.ApiException.Unavailable when a durable row cannot be written */
   @Override
   public void completed(SigningEvent event) {

@@ -7,6 +7,10 @@ import dev.palisade.policy.PolicyRequest;
 import dev.palisade.policy.PolicyUnavailableException;
 import dev.palisade.server.metrics.PalisadeMetrics;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +33,32 @@ public final class PolicyGate implements SigningPolicy {
 
   @Override
   public PolicyDecision evaluate(SigningContext context) {
+    return evaluate(request(context));
+  }
+
+  /** In memory where the engine can decide so (no counter, no approval); otherwise on {@code blocking}. */
+  @Override
+  public CompletableFuture<PolicyDecision> evaluateAsync(SigningContext context, Executor blocking) {
+    try {
+      PolicyRequest request = request(context);
+      Optional<Decision> decided = decideFailingClosed(request, () -> engine.evaluateInMemory(request));
+      return decided.isPresent()
+          ? CompletableFuture.completedFuture(decision(decided.get()))
+          : CompletableFuture.supplyAsync(() -> evaluate(request), blocking);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new ApiException.Unavailable("signer is overloaded; try again"));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private PolicyRequest request(SigningContext context) {
     if (context.caller() == null) {
       // a policy may name identities and operators: without the caller it cannot be judged
       throw new ApiException.Unavailable("policy check needs the caller; refusing to sign");
     }
-    return evaluate(new PolicyRequest(context.request(), context.signingRoot(), context.key(),
-        context.caller().id(), context.caller().operator(), context.source(), clock.instant()));
+    return new PolicyRequest(context.request(), context.signingRoot(), context.key(),
+        context.caller().id(), context.caller().operator(), context.source(), clock.instant());
   }
 
   /**
@@ -43,9 +67,12 @@ public final class PolicyGate implements SigningPolicy {
    * the id; 503); an allow's note names the policy version.
    */
   public PolicyDecision evaluate(PolicyRequest request) {
-    Decision decision;
+    return decision(decideFailingClosed(request, () -> engine.evaluate(request)));
+  }
+
+  private <T> T decideFailingClosed(PolicyRequest request, java.util.function.Supplier<T> engineCall) {
     try {
-      decision = engine.evaluate(request);
+      return engineCall.get();
     } catch (PolicyUnavailableException e) {
       metrics.policyDecision("store_unavailable", "deny");
       throw new ApiException.Unavailable("policy database is unavailable; refusing to sign");
@@ -55,6 +82,9 @@ public final class PolicyGate implements SigningPolicy {
       metrics.policyDecision("evaluation_failed", "deny");
       throw new ApiException.Unavailable("policy evaluation failed; refusing to sign");
     }
+  }
+
+  private PolicyDecision decision(Decision decision) {
     String version = "policy v" + decision.version();
     if (decision instanceof Decision.Deny deny) {
       metrics.policyDecision(deny.rule(), "deny");

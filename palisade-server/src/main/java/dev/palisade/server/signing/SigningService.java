@@ -19,6 +19,10 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -74,31 +78,110 @@ public final class SigningService {
 
   /** As {@link #sign(Identity, String, byte[])}, for a caller whose request came from {@code source}. */
   public BlsSignature sign(Identity caller, Optional<InetAddress> source, String identifier, byte[] body) {
-    long started = System.nanoTime();
-    BlsPublicKey key = null;
-    SigningRequest request = null;
-    BlsSignature signature;
-    List<String> notes = new ArrayList<>(); // what the policies want in the audit row, e.g. "policy v3"
     try {
-      key = parseIdentifier(identifier);
-      request = decode(body);
-      authorize(caller, request, key, identifier);
-      requireLoaded(key, identifier);
-      signature = approveAndSign(identifier, key, request, body, caller, source, notes);
+      return attempt(caller, source, identifier, body, null).join();
+    } catch (CompletionException e) {
+      throw rethrown(e);
+    }
+  }
+
+  /**
+   * As {@link #sign(Identity, Optional, String, byte[])}, for a caller on a thread that must not block (an event
+   * loop): decoding, the signing root, in-memory policies and the signature run on the calling thread; a policy that
+   * waits (the slashing store's commit, a policy counter) lets the thread go and the rest resumes on {@code resume}.
+   * What must wait outright runs on {@code blocking}: everything with a vault in another process, and the whole
+   * decision for types whose audit row is written before the answer (exits, deposits).
+   */
+  public CompletableFuture<BlsSignature> signAsync(Identity caller, Optional<InetAddress> source, String identifier,
+      byte[] body, Executor resume, Executor blocking) {
+    if (!vault.answersInProcess()) {
+      return onBlocking(() -> sign(caller, source, identifier, body), blocking);
+    }
+    return attempt(caller, source, identifier, body, new Threads(resume, blocking));
+  }
+
+  /** Where an asynchronous attempt resumes after a wait, and where it does what must block. */
+  private record Threads(Executor resume, Executor blocking) {}
+
+  /** {@code threads} null: every step blocks the calling thread, and the returned future is complete. */
+  private CompletableFuture<BlsSignature> attempt(
+      Identity caller, Optional<InetAddress> source, String identifier, byte[] body, Threads threads) {
+    Attempt attempt = new Attempt(caller, System.nanoTime());
+    CompletableFuture<BlsSignature> signed;
+    try {
+      attempt.key = parseIdentifier(identifier);
+      attempt.request = decode(body);
+      if (threads != null && listener.waitsToRecord(attempt.request.type().name())) {
+        // its audit row, signed or refused, is written before the answer: all of it on a thread that may wait
+        return onBlocking(() -> attempt(caller, source, identifier, body, null).join(), threads.blocking());
+      }
+      authorize(caller, attempt.request, attempt.key, identifier);
+      requireLoaded(attempt.key, identifier);
+      SigningContext context = context(attempt.key, attempt.request, caller, source);
+      signed = decideAndSign(identifier, context, body, attempt, threads);
     } catch (ApiException e) {
-      // a listener that must record this refusal durably and cannot throws Unavailable instead
-      listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
-      throw e;
+      signed = CompletableFuture.failedFuture(e);
     }
+    return signed.handle(attempt::finish);
+  }
+
+  private CompletableFuture<BlsSignature> decideAndSign(
+      String identifier, SigningContext context, byte[] body, Attempt attempt, Threads threads) {
+    return decide(context, attempt.notes, 0, threads).thenApply(allowed -> signWithVault(identifier, context, body));
+  }
+
+  private static <T> CompletableFuture<T> onBlocking(java.util.function.Supplier<T> work, Executor blocking) {
     try {
-      listener.completed(event(caller, key, request, null,
-          notes.isEmpty() ? "signed" : "signed (" + String.join(", ", notes) + ")", started));
-    } catch (ApiException.Unavailable e) {
-      // High-value types are audited before the answer: without the row, the signature is withheld.
-      listener.completed(event(caller, key, request, AUDIT_UNAVAILABLE, e.getMessage(), started));
-      throw e;
+      return CompletableFuture.supplyAsync(work, blocking);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new ApiException.Unavailable("signer is overloaded; try again"));
     }
-    return signature;
+  }
+
+  /** One request's state for its audit event. */
+  private final class Attempt {
+    final Identity caller;
+    final long started;
+    final List<String> notes = new ArrayList<>(); // what the policies want in the audit row, e.g. "policy v3"
+    BlsPublicKey key;
+    SigningRequest request;
+
+    Attempt(Identity caller, long started) {
+      this.caller = caller;
+      this.started = started;
+    }
+
+    BlsSignature finish(BlsSignature signature, Throwable failure) {
+      if (failure != null) {
+        RuntimeException cause = rethrown(failure);
+        if (cause instanceof ApiException e) {
+          // a listener that must record this refusal durably and cannot throws Unavailable instead
+          listener.completed(event(caller, key, request, reason(e), e.getMessage(), started));
+        }
+        throw cause;
+      }
+      try {
+        listener.completed(event(caller, key, request, null,
+            notes.isEmpty() ? "signed" : "signed (" + String.join(", ", notes) + ")", started));
+      } catch (ApiException.Unavailable e) {
+        // High-value types are audited before the answer: without the row, the signature is withheld.
+        listener.completed(event(caller, key, request, AUDIT_UNAVAILABLE, e.getMessage(), started));
+        throw e;
+      }
+      return signature;
+    }
+  }
+
+  /** The cause a stage failed with, as thrown by the step that failed. */
+  private static RuntimeException rethrown(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return (RuntimeException) cause;
   }
 
   private static SigningEvent event(
@@ -152,9 +235,7 @@ public final class SigningService {
     }
   }
 
-  /** {@code notes} collects what the policies want on the signature's audit row. */
-  private BlsSignature approveAndSign(String identifier, BlsPublicKey key, SigningRequest request, byte[] body,
-      Identity caller, Optional<InetAddress> source, List<String> notes) {
+  private SigningContext context(BlsPublicKey key, SigningRequest request, Identity caller, Optional<InetAddress> source) {
     Bytes32 signingRoot;
     try {
       signingRoot = request.signingRoot(network);
@@ -174,17 +255,52 @@ public final class SigningService {
                       + signingRoot
                       + " computed from the message");
             });
-    SigningContext context = new SigningContext(key, request, signingRoot, caller, source);
-    for (SigningPolicy policy : policies) {
-      PolicyDecision decision = policy.evaluate(context);
-      if (decision instanceof PolicyDecision.Deny deny) {
-        throw new ApiException.Refused(deny.rule(), deny.message());
-      } else if (decision instanceof PolicyDecision.Allow allow && allow.note() != null) {
-        notes.add(allow.note());
+    return new SigningContext(key, request, signingRoot, caller, source);
+  }
+
+  /**
+   * Every policy from {@code from} on, in order; {@code notes} collects what they want on the signature's audit
+   * row. A policy's pending answer resumes the chain on {@code threads.resume()} (null: each policy blocks instead).
+   */
+  private CompletableFuture<Void> decide(SigningContext context, List<String> notes, int from, Threads threads) {
+    for (int i = from; i < policies.size(); i++) {
+      SigningPolicy policy = policies.get(i);
+      if (threads == null) {
+        apply(policy.evaluate(context), notes);
+        continue;
+      }
+      CompletableFuture<PolicyDecision> pending = policy.evaluateAsync(context, threads.blocking());
+      if (!pending.isDone()) {
+        int next = i + 1;
+        // handleAsync, not thenAcceptAsync: a failed check must resume on the same thread as an answered one
+        return pending.<Void>handleAsync((decision, failure) -> {
+          if (failure != null) {
+            throw rethrown(failure);
+          }
+          apply(decision, notes);
+          return null;
+        }, threads.resume()).thenCompose(applied -> decide(context, notes, next, threads));
+      }
+      try {
+        apply(pending.join(), notes);
+      } catch (CompletionException e) {
+        throw rethrown(e);
       }
     }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  private static void apply(PolicyDecision decision, List<String> notes) {
+    if (decision instanceof PolicyDecision.Deny deny) {
+      throw new ApiException.Refused(deny.rule(), deny.message());
+    } else if (decision instanceof PolicyDecision.Allow allow && allow.note() != null) {
+      notes.add(allow.note());
+    }
+  }
+
+  private BlsSignature signWithVault(String identifier, SigningContext context, byte[] body) {
     try {
-      return vault.sign(key, body, request, network, caller.operator().value());
+      return vault.sign(context.key(), body, context.request(), network, context.caller().operator().value());
     } catch (UnknownKeyException e) {
       // removed between the lookup and now (a Keymanager DELETE): same answer as an unknown key
       throw new ApiException.UnknownKey(identifier);

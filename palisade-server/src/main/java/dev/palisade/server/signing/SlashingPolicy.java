@@ -9,6 +9,9 @@ import dev.palisade.slashing.SlashingProtection;
 import dev.palisade.slashing.SlashingStoreUnavailableException;
 import dev.palisade.slashing.Verdict;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,43 +30,75 @@ public final class SlashingPolicy implements SigningPolicy {
 
   @Override
   public PolicyDecision evaluate(SigningContext context) {
+    try {
+      return evaluate(context, false).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) e.getCause();
+    }
+  }
+
+  @Override
+  public CompletableFuture<PolicyDecision> evaluateAsync(SigningContext context, Executor blocking) {
+    return evaluate(context, true);
+  }
+
+  /** {@code async} false: the check waits for its commit, and the future is complete on return. */
+  private CompletableFuture<PolicyDecision> evaluate(SigningContext context, boolean async) {
     var subject = context.request().slashingSubject();
     if (subject.isEmpty()) {
-      return PolicyDecision.ALLOW;
+      return CompletableFuture.completedFuture(PolicyDecision.ALLOW);
     }
-    Bytes32 genesisValidatorsRoot =
-        context
-            .request()
-            .forkInfo()
-            .orElseThrow(() -> new ApiException.BadRequest("fork_info", "fork_info is required"))
-            .genesisValidatorsRoot();
+    var forkInfo = context.request().forkInfo();
+    if (forkInfo.isEmpty()) {
+      return CompletableFuture.failedFuture(new ApiException.BadRequest("fork_info", "fork_info is required"));
+    }
+    Bytes32 genesisValidatorsRoot = forkInfo.get().genesisValidatorsRoot();
     long started = System.nanoTime();
+    CompletableFuture<Verdict> verdict;
     try {
-      Verdict verdict;
-      if (subject.get() instanceof SlashingSubject.Block block) {
-        verdict =
-            protection.checkAndRecordBlock(
-                context.key(), genesisValidatorsRoot, block.slot(), context.signingRoot());
-      } else {
-        var attestation = (SlashingSubject.Attestation) subject.get();
-        verdict =
-            protection.checkAndRecordAttestation(
-                context.key(),
-                genesisValidatorsRoot,
-                attestation.sourceEpoch(),
-                attestation.targetEpoch(),
-                context.signingRoot());
-      }
-      return verdict instanceof Verdict.Refused refused
-          ? new PolicyDecision.Deny(refused.ruleName(), refused.message())
-          : PolicyDecision.ALLOW;
-    } catch (GenesisValidatorsRootMismatchException e) {
+      verdict = check(context, subject.get(), genesisValidatorsRoot, async);
+    } catch (RuntimeException e) {
+      verdict = CompletableFuture.failedFuture(e);
+    }
+    return verdict.handle((outcome, failure) -> {
+      checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      return decision(outcome, failure);
+    });
+  }
+
+  private CompletableFuture<Verdict> check(
+      SigningContext context, SlashingSubject subject, Bytes32 genesisValidatorsRoot, boolean async) {
+    if (subject instanceof SlashingSubject.Block block) {
+      return async
+          ? protection.checkAndRecordBlockAsync(context.key(), genesisValidatorsRoot, block.slot(), context.signingRoot())
+          : CompletableFuture.completedFuture(protection.checkAndRecordBlock(
+              context.key(), genesisValidatorsRoot, block.slot(), context.signingRoot()));
+    }
+    var attestation = (SlashingSubject.Attestation) subject;
+    return async
+        ? protection.checkAndRecordAttestationAsync(context.key(), genesisValidatorsRoot,
+            attestation.sourceEpoch(), attestation.targetEpoch(), context.signingRoot())
+        : CompletableFuture.completedFuture(protection.checkAndRecordAttestation(context.key(), genesisValidatorsRoot,
+            attestation.sourceEpoch(), attestation.targetEpoch(), context.signingRoot()));
+  }
+
+  private static PolicyDecision decision(Verdict verdict, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof GenesisValidatorsRootMismatchException e) {
       return new PolicyDecision.Deny(Rule.GENESIS_VALIDATORS_ROOT_MISMATCH.code(), e.getMessage());
-    } catch (SlashingStoreUnavailableException e) {
+    } else if (cause instanceof SlashingStoreUnavailableException e) {
       throw new ApiException.Unavailable(
           "slashing protection database is unavailable; refusing to sign: " + e.getMessage());
-    } finally {
-      checkTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    } else if (cause instanceof RuntimeException e) {
+      throw e;
+    } else if (cause instanceof Error e) {
+      throw e;
     }
+    return verdict instanceof Verdict.Refused refused
+        ? new PolicyDecision.Deny(refused.ruleName(), refused.message())
+        : PolicyDecision.ALLOW;
   }
 }

@@ -78,6 +78,12 @@ public final class RemoteVault implements Vault {
     this.permits = new Semaphore(poolSize);
   }
 
+  /** Every call is a round trip on the vault socket. */
+  @Override
+  public boolean answersInProcess() {
+    return false;
+  }
+
   @Override
   public Set<BlsPublicKey> publicKeys() {
     Frame response = call(LIST_KEYS, new byte[0]);
