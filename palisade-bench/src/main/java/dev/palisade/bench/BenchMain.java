@@ -136,7 +136,11 @@ public final class BenchMain implements Callable<Integer> {
   private int cores;
   private Bodies bodies;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    var child = LauncherCollector.runUnderItIfNoneNamed(args);
+    if (child.isPresent()) {
+      System.exit(child.getAsInt());
+    }
     System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
