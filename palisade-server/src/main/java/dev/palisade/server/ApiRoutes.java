@@ -47,7 +47,14 @@ record ApiRoutes(PalisadeServer.Services services, ThreadPoolExecutor pool, Atom
     Identity caller = RequestGate.caller(ctx);
     java.util.Optional<java.net.InetAddress> source = RequestGate.source(ctx);
     Context eventLoop = ctx.vertx().getOrCreateContext();
-    Executor resume = task -> eventLoop.runOnContext(v -> task.run());
+    Executor resume = task -> {
+      try {
+        eventLoop.runOnContext(v -> task.run());
+      } catch (RejectedExecutionException e) {
+        // the node is closing: nothing is signed, and the store writer that completed the check must not die of it
+        LOG.debug("event loop closed before a signing request could resume");
+      }
+    };
     services.signing().signAsync(caller, source, identifier, body, resume, this::onPool)
         .whenComplete((signature, failure) -> {
           Throwable cause = failure instanceof CompletionException && failure.getCause() != null
