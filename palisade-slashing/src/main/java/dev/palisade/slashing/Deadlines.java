@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ final class Deadlines implements AutoCloseable {
     }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** Fails {@code future} with the store unavailable if it is still pending at {@code deadline} (nanoTime). */
+  /** Fails {@code future} with a {@link TimeoutException} if it is still pending at {@code deadline} (nanoTime). */
   <T> CompletableFuture<T> watch(CompletableFuture<T> future, long deadline) {
     if (!future.isDone()) {
       pending.add(new Pending(future, deadline));
@@ -52,7 +53,7 @@ final class Deadlines implements AutoCloseable {
       if (p.future().isDone()) {
         it.remove();
       } else if (now - p.deadline() >= 0) {
-        p.future().completeExceptionally(new SlashingStoreUnavailableException("timed out waiting for the store"));
+        p.future().completeExceptionally(new TimeoutException()); // the blocking wait's own failure, mapped alike
         it.remove();
       }
     }
