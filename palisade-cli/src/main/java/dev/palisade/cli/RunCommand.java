@@ -79,9 +79,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--signing-threads",
-      description = "Threads for work that waits: admin and Keymanager calls, batches, exits and deposits (audited"
-          + " before the answer), policy counters and approvals, a vault process. Other signing requests are decided and"
-          + " signed on the event loops (one per core). Default: max(64, 8 x cores)")
+      description = "Threads for work that waits: admin and Keymanager calls, batches, EVM signing, exits and deposits"
+          + " (audited before the answer), policy counters and approvals, a vault process. Other eth2 signing requests are"
+          + " decided and signed on the event loops (one per core). Default: max(64, 8 x cores)")
   Integer signingThreads;
 
   @Option(

@@ -8,8 +8,8 @@ import java.util.Optional;
  * How the HTTP API listens.
  *
  * @param maxBodyBytes larger request bodies are refused with 413 before they are parsed
- * @param signingThreads the bounded pool for work that waits (admin calls, batches, exits and deposits, policy
- *     counters, a vault process); other signatures are decided and computed on the event loops
+ * @param signingThreads the bounded pool for work that waits (admin calls, batches, EVM signing, exits and deposits,
+ *     policy counters, a vault process); other eth2 signatures are decided and computed on the event loops
  * @param signingQueueLimit requests waiting beyond this get 503 at once instead of timing out
  * @param metricsPort Prometheus {@code /metrics} on its own port; {@link #METRICS_DISABLED} for none
  * @param tls the server's TLS identity; without it Palisade listens on loopback only unless
