@@ -105,8 +105,8 @@ public final class PolicyStore {
    * for a refresh under way on another thread.
    */
   public Optional<PolicySnapshot> cached() {
+    Instant at = checkedAt; // first: current() writes the snapshot before its time, so this time is never too new
     PolicySnapshot cached = snapshot;
-    Instant at = checkedAt;
     return cached != null && Duration.between(at, clock.instant()).compareTo(maxAge) < 0
         ? Optional.of(cached) : Optional.empty();
   }
