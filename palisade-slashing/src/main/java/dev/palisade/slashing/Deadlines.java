@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Deadlines implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Deadlines.class);
-  static final long SWEEP_MILLIS = 20;
+  private static final long SWEEP_MILLIS = 20;
 
   private record Pending(CompletableFuture<?> future, long deadline) {}
 

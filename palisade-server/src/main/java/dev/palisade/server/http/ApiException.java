@@ -104,6 +104,9 @@ public abstract sealed class ApiException extends RuntimeException {
 
   /** A store the request needs is unavailable, or the signer is not ready; try again later. */
   public static final class Unavailable extends ApiException {
+    /** What a caller refused for want of a thread (the bounded pool is full) is told. */
+    public static final String OVERLOADED = "signer is overloaded; try again";
+
     public Unavailable(String message) {
       super(message);
     }

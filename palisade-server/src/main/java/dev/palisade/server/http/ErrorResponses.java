@@ -47,7 +47,7 @@ public final class ErrorResponses {
       return "internal error";
     }
     return failure instanceof java.util.concurrent.RejectedExecutionException
-        ? "signer is overloaded; try again" : failure.getMessage();
+        ? ApiException.Unavailable.OVERLOADED : failure.getMessage();
   }
 
   public static void send(RoutingContext ctx, Throwable failure) {

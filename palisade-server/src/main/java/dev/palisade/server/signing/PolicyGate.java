@@ -46,7 +46,7 @@ public final class PolicyGate implements SigningPolicy {
           ? CompletableFuture.completedFuture(decision(decided.get()))
           : CompletableFuture.supplyAsync(() -> evaluate(request), blocking);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new ApiException.Unavailable("signer is overloaded; try again"));
+      return CompletableFuture.failedFuture(new ApiException.Unavailable(ApiException.Unavailable.OVERLOADED));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

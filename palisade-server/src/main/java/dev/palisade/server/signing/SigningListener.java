@@ -1,5 +1,6 @@
 package dev.palisade.server.signing;
 
+import dev.palisade.server.http.ApiException;
 import java.util.List;
 
 /** Observes the outcome of every signing request: metrics and the audit log. */

@@ -134,7 +134,7 @@ public final class SigningService {
     try {
       return CompletableFuture.supplyAsync(work, blocking);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new ApiException.Unavailable("signer is overloaded; try again"));
+      return CompletableFuture.failedFuture(new ApiException.Unavailable(ApiException.Unavailable.OVERLOADED));
     }
   }
 
