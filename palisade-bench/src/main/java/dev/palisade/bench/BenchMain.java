@@ -593,6 +593,7 @@ public final class BenchMain implements Callable<Integer> {
             "dbCpuShare", round(r.e2e().cpu().db(), 3), "machineCpuShare", round(r.e2e().cpu().machine(), 3),
             "nodeCpuMsPerSignature", round(nodeCpuMsPerSig, 3), "rawCpuMsPerSignature", round(r.rawCpuMsPerSig(), 3),
             "cpuEfficiency", round(r.rawCpuMsPerSig() / nodeCpuMsPerSig, 3),
+            "nodeAllocatedKibPerSignature", round(ec.allocatedKibPer(r.e2e().ok()), 1),
             "nodeCpuByThreadRole", ec.groups(), "hashToCurve", r.hashToCurve())));
 
     double dbCpuMsPerSig = ec.db() * r.e2e().seconds() * ec.cores() * 1000 / Math.max(1, r.e2e().ok());
@@ -625,7 +626,10 @@ public final class BenchMain implements Callable<Integer> {
             "rate", round(r.latencyRate(), 0), "achieved", round(r.latency().rate(), 0),
             "latencyFrom", "scheduled send time (open loop, no coordinated omission)",
             "errors", r.latency().errors(), "firstError", r.latency().firstError(), "cpu", r.latency().cpu().describe(),
-            "generatorCpuShare", round(r.latency().cpu().generator(), 3), "gc", r.latencyGc())));
+            "generatorCpuShare", round(r.latency().cpu().generator(), 3),
+            "nodeCpuByThreadRole", r.latency().cpu().groups(),
+            "nodeAllocatedKibPerSignature", round(r.latency().cpu().allocatedKibPer(r.latency().ok()), 1),
+            "gc", r.latencyGc())));
 
     StoreStats e = r.e2e().stats();
     StoreStats bs = r.burst().stats();
@@ -798,7 +802,8 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, Object> d = r.details();
     return switch (r.name()) {
       case "e2e" -> "errors " + d.get("errors") + "; CPU/sig node " + d.get("nodeCpuMsPerSignature") + " ms vs blst "
-          + d.get("rawCpuMsPerSignature") + " ms; " + d.get("cpu") + "; hash to G2 reused " + hashShare(d.get("hashToCurve"));
+          + d.get("rawCpuMsPerSignature") + " ms; " + d.get("cpu") + "; allocated " + d.get("nodeAllocatedKibPerSignature")
+          + " KiB/sig; hash to G2 reused " + hashShare(d.get("hashToCurve"));
       case "burst" -> "p50/p90/p99/max " + d.get("p50Ms") + "/" + d.get("p90Ms") + "/" + d.get("p99Ms") + "/"
           + d.get("maxMs") + " ms; errors " + d.get("errors") + "; " + d.get("cpu");
       case "latency" -> "p50 " + d.get("p50Ms") + " ms, max " + d.get("maxMs") + " ms at " + d.get("rate")
@@ -825,7 +830,8 @@ public final class BenchMain implements Callable<Integer> {
     Map<?, ?> g = (Map<?, ?>) gc;
     return g == null ? "" : "GC pauses " + g.get("pauses") + ", max " + g.get("pauseMaxMs") + " ms, >1 ms: "
         + g.get("pausesOver1Ms") + "; other safepoints >1 ms: " + g.get("otherSafepointsOver1Ms") + " (max "
-        + g.get("otherSafepointMaxMs") + " ms)";
+        + g.get("otherSafepointMaxMs") + " ms); collections " + g.get("collections") + " (" + g.get("collectionMs")
+        + " ms)";
   }
 
   private static String startupPhases(Map<String, Object> d) {

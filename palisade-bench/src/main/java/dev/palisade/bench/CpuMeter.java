@@ -3,7 +3,6 @@ package dev.palisade.bench;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +15,16 @@ import java.util.OptionalLong;
  * shows the other tenants of a shared VM). Every share is CPU time ÷ (wall time × cores).
  */
 final class CpuMeter {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private static final long CLK_TCK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
   static {
     if (THREADS.isThreadCpuTimeSupported() && !THREADS.isThreadCpuTimeEnabled()) {
       THREADS.setThreadCpuTimeEnabled(true);
+    }
+    if (THREADS.isThreadAllocatedMemorySupported() && !THREADS.isThreadAllocatedMemoryEnabled()) {
+      THREADS.setThreadAllocatedMemoryEnabled(true);
     }
   }
 
@@ -40,13 +43,20 @@ final class CpuMeter {
 
   record Snapshot(
       long wallNanos, long generatorNanos, long processNanos, long dbNanos, long machineBusy, long machineTotal,
-      long[] groupNanos, java.util.Map<String, Long> otherThreads) {}
+      long[] groupNanos, java.util.Map<String, Long> otherThreads, long nodeAllocatedBytes) {}
 
   /**
    * Shares of (wall × cores), each 0..1. {@code db} is -1 when not measurable. {@code groups}: the
    * node's share split by thread role ({@link #NODE_GROUPS}) and "jvm" (GC, JIT, the rest).
    */
-  record Shares(double generator, double node, double db, double machine, int cores, java.util.Map<String, Double> groups) {
+  record Shares(
+      double generator, double node, double db, double machine, int cores, java.util.Map<String, Double> groups,
+      long nodeAllocatedBytes) {
+    /** Heap allocated by the node's threads per operation, in KiB (the bench's own threads left out). */
+    double allocatedKibPer(long operations) {
+      return nodeAllocatedBytes / 1024.0 / Math.max(1, operations);
+    }
+
     String describe() {
       return String.format(
           java.util.Locale.ROOT,
@@ -59,6 +69,11 @@ final class CpuMeter {
     }
   }
 
+  /** The bench's own threads (load generator, raw floor, JFR stream, main), left out of the node's allocation. */
+  private static boolean isBenchThread(String name) {
+    return isGeneratorThread(name) || name.startsWith("bench-") || name.startsWith("JFR ") || name.equals("main");
+  }
+
   static boolean isGeneratorThread(String name) {
     return name.startsWith("bench-conn-")
         || name.startsWith("bench-jdk-")
@@ -68,6 +83,7 @@ final class CpuMeter {
 
   Snapshot snapshot() {
     long generator = 0;
+    long allocated = 0;
     long[] groups = new long[NODE_GROUPS.length];
     java.util.Map<String, Long> others = new java.util.HashMap<>();
     long[] ids = THREADS.getAllThreadIds();
@@ -75,6 +91,7 @@ final class CpuMeter {
     for (int i = 0; i < ids.length; i++) {
       if (infos[i] == null) continue;
       String name = infos[i].getThreadName();
+      if (!isBenchThread(name)) allocated += Math.max(0, THREADS.getThreadAllocatedBytes(ids[i]));
       long t = THREADS.getThreadCpuTime(ids[i]);
       if (t <= 0) continue;
       if (isGeneratorThread(name)) {
@@ -94,7 +111,8 @@ final class CpuMeter {
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime();
     long[] machine = machineJiffies();
-    return new Snapshot(System.nanoTime(), generator, process, dbNanos(), machine[0], machine[1], groups, others);
+    return new Snapshot(
+        System.nanoTime(), generator, process, dbNanos(), machine[0], machine[1], groups, others, allocated);
   }
 
   Shares between(Snapshot a, Snapshot b) {
@@ -124,7 +142,7 @@ final class CpuMeter {
       otherSum += e.getValue();
     }
     groups.put("jvm", Math.round((node - named - otherSum) * 1000) / 1000.0);
-    return new Shares(gen, node, db, machine, cores, groups);
+    return new Shares(gen, node, db, machine, cores, groups, b.nodeAllocatedBytes() - a.nodeAllocatedBytes());
   }
 
   /** {busy, total} jiffies over all CPUs from /proc/stat; zeros when unavailable. */

@@ -30,6 +30,11 @@ final class GcPauses implements AutoCloseable {
   private final Map<Long, Instant> ends = new ConcurrentHashMap<>();
   private final List<RecordedEvent> unmatched = new ArrayList<>();
   private final List<Stop> stops = new ArrayList<>();
+
+  /** A collection (for ZGC a whole concurrent cycle, pauses and concurrent phases): when it ended, how long, why. */
+  private record Cycle(long endNanos, long durationNanos, String cause) {}
+
+  private final List<Cycle> cycles = new ArrayList<>();
   private final long nanosMinusEpochNanos = System.nanoTime() - epochNanos(Instant.now());
   private volatile long flushedAtNanos;
 
@@ -37,6 +42,12 @@ final class GcPauses implements AutoCloseable {
     stream.enable("jdk.SafepointBegin").withoutThreshold();
     stream.enable("jdk.SafepointEnd").withoutThreshold();
     stream.enable("jdk.ExecuteVMOperation").withoutThreshold();
+    stream.enable("jdk.GarbageCollection").withoutThreshold();
+    stream.onEvent("jdk.GarbageCollection", e -> {
+      synchronized (stops) {
+        cycles.add(new Cycle(epochNanos(e.getEndTime()) + nanosMinusEpochNanos, e.getDuration().toNanos(), e.getString("cause")));
+      }
+    });
     stream.onEvent("jdk.SafepointEnd", e -> ends.put(e.getLong("safepointId"), e.getEndTime()));
     stream.onEvent("jdk.ExecuteVMOperation", e -> {
       if (e.getBoolean("safepoint")) operations.put(e.getLong("safepointId"), e.getString("operation"));
@@ -87,7 +98,9 @@ final class GcPauses implements AutoCloseable {
 
   /**
    * GC pauses (count, total, longest, over 1 ms) and other safepoints over 1 ms that ended between the two
-   * {@code System.nanoTime()} values; waits for JFR to deliver the events up to {@code toNanos} (~1 s).
+   * {@code System.nanoTime()} values, and the collections (ZGC: concurrent cycles, whose threads take CPU from the
+   * node for 100-400 ms on two cores) that overlapped them; waits for JFR to deliver the events up to
+   * {@code toNanos} (~1 s).
    */
   Map<String, Object> between(long fromNanos, long toNanos) {
     long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
@@ -105,7 +118,16 @@ final class GcPauses implements AutoCloseable {
     long over1 = 0;
     long otherOver1 = 0;
     long otherMax = 0;
+    long cycleCount = 0;
+    long cycleNanos = 0;
+    java.util.Set<String> causes = new java.util.TreeSet<>();
     synchronized (stops) {
+      for (Cycle c : cycles) {
+        if (c.endNanos() < fromNanos || c.endNanos() - c.durationNanos() > toNanos) continue;
+        cycleCount++;
+        cycleNanos += c.durationNanos();
+        causes.add(c.cause());
+      }
       for (Stop s : stops) {
         if (s.endNanos() < fromNanos || s.endNanos() > toNanos) continue;
         if (s.gc()) {
@@ -121,7 +143,8 @@ final class GcPauses implements AutoCloseable {
     }
     return Row.details("collectors", collectors(), "measuredAs", "JFR safepoints: threads stopped to running again",
         "pauses", count, "pauseTotalMs", millis(total), "pauseMaxMs", millis(max), "pausesOver1Ms", over1,
-        "otherSafepointsOver1Ms", otherOver1, "otherSafepointMaxMs", millis(otherMax));
+        "otherSafepointsOver1Ms", otherOver1, "otherSafepointMaxMs", millis(otherMax),
+        "collections", cycleCount, "collectionMs", millis(cycleNanos), "collectionCauses", String.join(", ", causes));
   }
 
   private static double millis(long nanos) {

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The bench measures the node as {@code ./palisade} starts it, with ZGC (see the launcher). {@code java -jar
- * palisade-bench.jar} without a collector named would measure the JDK's default G1 instead, whose pauses the node's
- * defaults exist to avoid; so such a JVM runs the bench in a child JVM with {@code -XX:+UseZGC} and the same
- * options. A collector named on the command line is kept, for comparisons.
+ * The bench measures the node as {@code ./palisade} starts it, with ZGC and no proactive cycles (see the launcher).
+ * {@code java -jar palisade-bench.jar} without a collector named would measure the JDK's default G1 instead, whose
+ * pauses the node's defaults exist to avoid; so such a JVM runs the bench in a child JVM with the launcher's
+ * collector options and its own. A collector named on the command line is kept, for comparisons.
  */
 final class LauncherCollector {
-  static final String FLAG = "-XX:+UseZGC";
+  static final List<String> FLAGS = List.of("-XX:+UseZGC", "-XX:-ZProactive");
 
   private LauncherCollector() {}
 
@@ -30,13 +30,13 @@ final class LauncherCollector {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add(FLAG);
+    command.addAll(FLAGS);
     command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    System.err.println("palisade-bench: running in a JVM with " + FLAG + ", the collector ./palisade starts the node"
-        + " with (name a collector, e.g. -XX:+UseG1GC, to measure another)");
+    System.err.println("palisade-bench: running in a JVM with " + String.join(" ", FLAGS) + ", the collector options"
+        + " ./palisade starts the node with (name a collector, e.g. -XX:+UseG1GC, to measure another)");
     Process child = new ProcessBuilder(command).inheritIO().start();
     return OptionalInt.of(child.waitFor());
   }

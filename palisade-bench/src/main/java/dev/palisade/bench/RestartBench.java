@@ -150,7 +150,7 @@ public final class RestartBench {
 
   private static Process start(Path jar, List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+ExitOnOutOfMemoryError", "-XX:+UseZGC", "-jar",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+ExitOnOutOfMemoryError", "-XX:+UseZGC", "-XX:-ZProactive", "-jar",
         jar.toString()));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -68,11 +68,18 @@ class BenchSmokeTest {
         assertEquals(200, d.get("healthAfterKeys").asInt(), row.toString());
         assertTrue(d.get("heapUsedAfterGcMb").asDouble() > 0, row.toString());
       }
+      if (row.get("name").asText().equals("latency")) {
+        JsonNode gc = row.get("details").get("gc");
+        assertTrue(gc.has("collections") && gc.has("collectionMs") && gc.has("collectionCauses"), row.toString());
+        assertTrue(row.get("details").get("nodeCpuByThreadRole").has("eventloop"), row.toString());
+      }
       if (row.get("name").asText().equals("cpu") && row.get("store").asText().equals("postgres")) {
         assertTrue(row.get("details").get("dbCpuMsPerSignature").asDouble() > 0, "PostgreSQL's CPU apart: " + row);
       }
       if (row.get("name").asText().equals("e2e")) {
         assertTrue(row.get("details").get("generatorCpuShare").asDouble() >= 0, row.toString());
+        // the node's threads allocate while signing (JSON, roots, audit rows); the bench's own are left out
+        assertTrue(row.get("details").get("nodeAllocatedKibPerSignature").asDouble() > 0, row.toString());
         // 400 validators spread over 2,048 committees: every attestation its own message, each hashed once
         JsonNode hash = row.get("details").get("hashToCurve");
         assertEquals("committees", hash.get("messages").asText(), row.toString());
