@@ -130,6 +130,7 @@ public final class BenchMain implements Callable<Integer> {
   private final PrintStream out = System.out;
   private final PrintStream log = System.err;
   private final List<Row> rows = new ArrayList<>();
+  private static final long MAX_EXTRA_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
   private final GcPauses gcPauses = new GcPauses();
   private final List<Double> rawSamples = new ArrayList<>();
   private final List<Double> rawCpuMsPerSig = new ArrayList<>();
@@ -383,11 +384,11 @@ public final class BenchMain implements Callable<Integer> {
     AtomicReference<String> firstError = new AtomicReference<>();
     AtomicLong inFlight = new AtomicLong();
     CountDownLatch drained = new CountDownLatch(1);
-    long stopAt = System.nanoTime() + (long) ((warmupSeconds + seconds) * 1e9) + TimeUnit.SECONDS.toNanos(1);
+    AtomicLong stopAt = new AtomicLong(System.nanoTime() + (long) ((warmupSeconds + seconds) * 1e9) + TimeUnit.SECONDS.toNanos(1));
     Runnable[] next = new Runnable[1];
     next[0] =
         () -> {
-          if (System.nanoTime() >= stopAt) {
+          if (System.nanoTime() >= stopAt.get()) {
             if (inFlight.decrementAndGet() == 0) drained.countDown();
             return;
           }
@@ -410,6 +411,16 @@ public final class BenchMain implements Callable<Integer> {
     inFlight.set(concurrency);
     for (int i = 0; i < concurrency; i++) next[0].run();
     Thread.sleep((long) (warmupSeconds * 1000));
+    if (gcPauses.startupCollectionsPending()) {
+      long warmedAt = System.nanoTime();
+      stopAt.set(Long.MAX_VALUE);
+      while (gcPauses.startupCollectionsPending() && System.nanoTime() - warmedAt < MAX_EXTRA_WARMUP_NANOS) {
+        Thread.sleep(100);
+      }
+      stopAt.set(System.nanoTime() + (long) (seconds * 1e9) + TimeUnit.SECONDS.toNanos(1));
+      log.printf(Locale.ROOT, "warm-up ran %.1f s longer, until ZGC's start-up collections were done%n",
+          (System.nanoTime() - warmedAt) / 1e9);
+    }
     CpuMeter.Snapshot c0 = cpu.snapshot();
     StoreStats s0 = node.slashingProtection().stats();
     long ok0 = ok.get();
