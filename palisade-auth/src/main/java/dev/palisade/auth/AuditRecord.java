@@ -27,7 +27,7 @@ public record AuditRecord(long seq, AuditEntry entry, String prevHash, String ro
   }
 
   static String computeHash(long seq, AuditEntry e, String prevHash) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512); // a row with a key and two hashes: no regrowth
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(ENCODING_VERSION);
       out.writeLong(seq);

@@ -148,8 +148,8 @@ public final class BenchMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     cores = Runtime.getRuntime().availableProcessors();
-    bodies = new Bodies(messages);
     int n = validators != null ? validators : quick ? 1000 : 10_000;
+    bodies = new Bodies(messages, n);
     double e2eSeconds = duration != null ? duration : quick ? 4 : 20;
     double warmupSeconds = warmup != null ? warmup : quick ? 2 : 20;
     double latencySeconds = latencyDuration != null ? latencyDuration : quick ? 3 : 15;

@@ -11,6 +11,7 @@ public final class BlsPublicKey implements Comparable<BlsPublicKey> {
 
   private final byte[] bytes;
   private final int hash;
+  private String hex; // computed once: audit rows and logs name the key on every signature (a benign race)
 
   private BlsPublicKey(byte[] bytes) {
     this.bytes = bytes;
@@ -34,7 +35,12 @@ public final class BlsPublicKey implements Comparable<BlsPublicKey> {
   }
 
   public String toHex() {
-    return Hex.encode(bytes);
+    String h = hex;
+    if (h == null) {
+      h = Hex.encode(bytes);
+      hex = h;
+    }
+    return h;
   }
 
   @Override

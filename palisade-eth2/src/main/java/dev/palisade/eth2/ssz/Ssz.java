@@ -3,6 +3,7 @@ package dev.palisade.eth2.ssz;
 import dev.palisade.eth2.Bytes;
 import dev.palisade.eth2.Bytes32;
 import java.math.BigInteger;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -167,20 +168,25 @@ public final class Ssz {
     if (count == 0) {
       return Bytes32.wrap(ZERO_HASHES[depth]);
     }
+    // One buffer for every layer above the chunks: parent p goes to [32p, 32p+32), which its own children
+    // ([64p, 64p+64), read before the digest is written) and every later parent's lie at or after.
     byte[] layer = chunks;
+    byte[] work = null;
     int width = (int) count;
     for (int d = 0; d < depth; d++) {
       int parents = (width + 1) / 2;
-      byte[] next = new byte[parents * CHUNK];
+      if (work == null) {
+        work = new byte[parents * CHUNK];
+      }
       for (int p = 0; p < parents; p++) {
         int left = 2 * p * CHUNK;
-        byte[] parent =
-            2 * p + 1 < width
-                ? hashPair(layer, left, layer, left + CHUNK)
-                : hashPair(layer, left, ZERO_HASHES[d], 0);
-        System.arraycopy(parent, 0, next, p * CHUNK, CHUNK);
+        if (2 * p + 1 < width) {
+          hashPairInto(layer, left, layer, left + CHUNK, work, p * CHUNK);
+        } else {
+          hashPairInto(layer, left, ZERO_HASHES[d], 0, work, p * CHUNK);
+        }
       }
-      layer = next;
+      layer = work;
       width = parents;
     }
     byte[] root = new byte[CHUNK];
@@ -189,11 +195,22 @@ public final class Ssz {
   }
 
   private static byte[] hashPair(byte[] a, int aOffset, byte[] b, int bOffset) {
+    byte[] out = new byte[CHUNK];
+    hashPairInto(a, aOffset, b, bOffset, out, 0);
+    return out;
+  }
+
+  /** SHA-256(a[aOffset..+32] ‖ b[bOffset..+32]) written to out[outOffset..+32]. */
+  private static void hashPairInto(byte[] a, int aOffset, byte[] b, int bOffset, byte[] out, int outOffset) {
     MessageDigest digest = SHA256.get();
     digest.reset();
     digest.update(a, aOffset, CHUNK);
     digest.update(b, bOffset, CHUNK);
-    return digest.digest();
+    try {
+      digest.digest(out, outOffset, CHUNK);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 did not fit its 32 bytes", e);
+    }
   }
 
   private static <T> byte[] concat(List<T> values, Function<T, Bytes32> root) {
