@@ -252,9 +252,15 @@ public final class BenchMain implements Callable<Integer> {
 
   // --- one store -------------------------------------------------------------------------------
 
-  record Phase(long ok, long errors, String firstError, double seconds, CpuMeter.Shares cpu, StoreStats stats) {
+  /** A measured window: {@code startNanos} (System.nanoTime) and {@code seconds} long. */
+  record Phase(
+      long ok, long errors, String firstError, double seconds, CpuMeter.Shares cpu, StoreStats stats, long startNanos) {
     double rate() {
       return ok / seconds;
+    }
+
+    long endNanos() {
+      return startNanos + (long) (seconds * 1e9);
     }
   }
 
@@ -315,10 +321,9 @@ public final class BenchMain implements Callable<Integer> {
       // idle, so each ratio compares figures taken within seconds of each other
       double rawBefore = rawSignRate(rawSeconds);
       double rawCpuBefore = rawCpuMsPerSig.get(rawCpuMsPerSig.size() - 1);
-      long t0 = System.nanoTime();
       InProcessVault.HashToCurveStats h0 = node.vault().hashToCurveStats();
       Phase e2e = closedLoop(node, http, cpu, paths, seq, baseEpoch, warmupSeconds, e2eSeconds);
-      Map<String, Object> e2eGc = gcPauses.between(t0 + (long) (warmupSeconds * 1e9), System.nanoTime());
+      Map<String, Object> e2eGc = gcPauses.between(e2e.startNanos(), e2e.endNanos());
       InProcessVault.HashToCurveStats h1 = node.vault().hashToCurveStats();
       long hits = h1.hits() - h0.hits();
       long misses = h1.misses() - h0.misses();
@@ -432,7 +437,7 @@ public final class BenchMain implements Callable<Integer> {
     CpuMeter.Snapshot c1 = cpu.snapshot();
     if (!drained.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("e2e requests did not drain");
     return new Phase(ok1 - ok0, err1 - err0, firstError.get(), (c1.wallNanos() - c0.wallNanos()) / 1e9,
-        cpu.between(c0, c1), s1.since(s0));
+        cpu.between(c0, c1), s1.since(s0), c0.wallNanos());
   }
 
   /** Fixed arrival rate (open loop); latency counts from each request's scheduled time. */
@@ -484,7 +489,7 @@ public final class BenchMain implements Callable<Integer> {
     StoreStats s1 = node.slashingProtection().stats();
     CpuMeter.Snapshot c1 = cpu.snapshot();
     return new Phase(ok.get(), errors.get(), firstError.get(), (c1.wallNanos() - c0.wallNanos()) / 1e9,
-        cpu.between(c0, c1), s1.since(s0));
+        cpu.between(c0, c1), s1.since(s0), c0.wallNanos());
   }
 
   /** Every validator's ATTESTATION and AGGREGATION_SLOT for one slot, all queued at once. */
@@ -529,7 +534,7 @@ public final class BenchMain implements Callable<Integer> {
     StoreStats s1 = node.slashingProtection().stats();
     CpuMeter.Snapshot c1 = cpu.snapshot();
     return new Phase(ok.get(), errors.get(), firstError.get(), (last.get() - start) / 1e9,
-        cpu.between(c0, c1), s1.since(s0));
+        cpu.between(c0, c1), s1.since(s0), start);
   }
 
   // --- embedded PostgreSQL ---------------------------------------------------------------------

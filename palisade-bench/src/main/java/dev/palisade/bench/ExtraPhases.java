@@ -96,7 +96,7 @@ final class ExtraPhases {
     }
     seq.set((lastEpoch + 1 - baseEpoch) * n); // the next phase starts above every epoch signed here
     return new BenchMain.Phase(ok1 - ok0, err1 - err0, firstError.get(), (c1.wallNanos() - c0.wallNanos()) / 1e9,
-        cpu.between(c0, c1), s1.since(s0));
+        cpu.between(c0, c1), s1.since(s0), c0.wallNanos());
   }
 
   /**
@@ -136,7 +136,7 @@ final class ExtraPhases {
     StoreStats s1 = node.slashingProtection().stats();
     CpuMeter.Snapshot c1 = cpu.snapshot();
     return new BenchMain.Phase(ok.get(), errors.get(), firstError.get(), (last.get() - start) / 1e9,
-        cpu.between(c0, c1), s1.since(s0));
+        cpu.between(c0, c1), s1.since(s0), start);
   }
 
   private static int count(String text, String needle) {
