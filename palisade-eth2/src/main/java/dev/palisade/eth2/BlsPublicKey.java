@@ -11,7 +11,6 @@ public final class BlsPublicKey implements Comparable<BlsPublicKey> {
 
   private final byte[] bytes;
   private final int hash;
-  private String hex; // computed once: audit rows and logs name the key on every signature (a benign race)
 
   private BlsPublicKey(byte[] bytes) {
     this.bytes = bytes;
@@ -35,12 +34,7 @@ public final class BlsPublicKey implements Comparable<BlsPublicKey> {
   }
 
   public String toHex() {
-    String h = hex;
-    if (h == null) {
-      h = Hex.encode(bytes);
-      hex = h;
-    }
-    return h;
+    return Hex.encode(bytes);
   }
 
   @Override
