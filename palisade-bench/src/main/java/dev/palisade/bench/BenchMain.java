@@ -55,6 +55,7 @@ import picocli.CommandLine.Option;
     })
 public final class BenchMain implements Callable<Integer> {
   static final String SIGN_PATH = "/api/v1/eth2/sign/";
+  private static final long MAX_EXTRA_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   @Option(names = "--validators", description = "validators (distinct keys) in e2e, latency and burst; default 10000, 1000 with --quick")
   Integer validators;
@@ -130,7 +131,6 @@ public final class BenchMain implements Callable<Integer> {
   private final PrintStream out = System.out;
   private final PrintStream log = System.err;
   private final List<Row> rows = new ArrayList<>();
-  private static final long MAX_EXTRA_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
   private final GcPauses gcPauses = new GcPauses();
   private final List<Double> rawSamples = new ArrayList<>();
   private final List<Double> rawCpuMsPerSig = new ArrayList<>();

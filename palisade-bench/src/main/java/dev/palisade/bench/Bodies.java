@@ -23,7 +23,7 @@ final class Bodies {
      * validators: ~4.9 signers per message, what a 1 % operator of a 1,000,000-validator network sees). A
      * committee's members are consecutive validators, so requests in validator order meet a new message (a hash
      * to G2 the node cannot reuse) every ~N/2,048 requests, evenly: with committee {@code v mod 2048} the first
-     * 2,048 requests of every epoch were all new messages, ~1.4× the CPU per request for a fifth of each pass
+     * 2,048 requests of every epoch were all new messages, ~1.5× the CPU per request for a fifth of each pass
      * over the validators, which made "50 % load" a load over 100 % for 0.8 s of every 4 s. Selection proofs of
      * a slot share its one message.
      */

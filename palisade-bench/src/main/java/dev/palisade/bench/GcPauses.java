@@ -111,7 +111,7 @@ final class GcPauses implements AutoCloseable {
   /**
    * GC pauses (count, total, longest, over 1 ms) and other safepoints over 1 ms that ended between the two
    * {@code System.nanoTime()} values, and the collections (ZGC: concurrent cycles, whose threads take CPU from the
-   * node for 100-400 ms on two cores) that overlapped them; waits for JFR to deliver the events up to
+   * node for 100-500 ms on two cores) that overlapped them; waits for JFR to deliver the events up to
    * {@code toNanos} (~1 s).
    */
   Map<String, Object> between(long fromNanos, long toNanos) {
