@@ -141,7 +141,6 @@ public final class RequestGate {
     return Long.MAX_VALUE;
   }
 
-  /** The router's failure handler: a client that went away mid-request is routine, not an error. */
   /** The caller's address (an IP literal, so no name lookup), for source-address policies. */
   public static java.util.Optional<java.net.InetAddress> source(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
@@ -155,6 +154,7 @@ public final class RequestGate {
     }
   }
 
+  /** The router's failure handler: a client that went away mid-request is routine, not an error. */
   static void routerFailure(RoutingContext ctx) {
     if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
       LOG.debug("client closed the connection during {} {}", ctx.request().method(), ctx.request().path());
