@@ -55,7 +55,7 @@ import picocli.CommandLine.Option;
     })
 public final class BenchMain implements Callable<Integer> {
   static final String SIGN_PATH = "/api/v1/eth2/sign/";
-  private static final long MAX_EXTRA_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final long MAX_EXTRA_WARMUP_NANOS = TimeUnit.SECONDS.toNanos(90);
 
   @Option(names = "--validators", description = "validators (distinct keys) in e2e, latency and burst; default 10000, 1000 with --quick")
   Integer validators;
@@ -259,6 +259,11 @@ public final class BenchMain implements Callable<Integer> {
       return ok / seconds;
     }
 
+    /** The node's CPU (its threads, the JVM's own; not the generator's) per signature, in ms. */
+    double nodeCpuMsPerSignature() {
+      return cpu.node() * seconds * cpu.cores() * 1000 / Math.max(1, ok);
+    }
+
     long endNanos() {
       return startNanos + (long) (seconds * 1e9);
     }
@@ -268,7 +273,8 @@ public final class BenchMain implements Callable<Integer> {
       String store, String storeDescription, int validators, Phase e2e, double e2eRaw, double rawCpuMsPerSig,
       Phase latency, double latencyRate, double[] latencyMs, Phase burst, double burstRaw, double[] burstMs,
       String client, Phase batch, double batchRaw, Phase slot, double slotRaw, int attesters,
-      Map<String, Object> e2eGc, Map<String, Object> latencyGc, Map<String, Object> hashToCurve) {}
+      Map<String, Object> e2eGc, Map<String, Object> latencyGc, Map<String, Object> quarterLoad,
+      Map<String, Object> hashToCurve) {}
 
   private StoreRun runStore(
       String store, int n, Path work, int threads, double e2eSeconds, double warmupSeconds, double latencySeconds,
@@ -339,6 +345,7 @@ public final class BenchMain implements Callable<Integer> {
       Map<String, Object> latencyGc = gcPauses.between(l0, System.nanoTime());
       double[] latencyMs = lat.percentilesMs();
       log.printf(Locale.ROOT, "%s latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", store, rate, latencyMs[0], latencyMs[2]);
+      Map<String, Object> quarterLoad = quarterLoad(node, http, cpu, paths, seq, baseEpoch, rate / 2, latencySeconds / 2);
       long burstEpoch = baseEpoch + seq.get() / n + 2;
       Latencies sinceStart = new Latencies(2 * n);
       Phase burst = burst(node, http, cpu, paths, burstEpoch, sinceStart);
@@ -357,7 +364,7 @@ public final class BenchMain implements Callable<Integer> {
           store, description, n, e2e, (rawBefore + rawAfterE2e) / 2, (rawCpuBefore + rawCpuAfter) / 2,
           latency, rate, latencyMs, burst, (rawAfterE2e + rawAfterBurst) / 2, sinceStart.percentilesMs(),
           http.description(), batch, (rawAfterBurst + rawAfterBatch) / 2, slot, (rawAfterBatch + rawAfterSlot) / 2,
-          attesters, e2eGc, latencyGc, hashToCurve);
+          attesters, e2eGc, latencyGc, quarterLoad, hashToCurve);
     } finally {
       if (pg != null) pg.close();
       deleteQuietly(data);
@@ -416,14 +423,14 @@ public final class BenchMain implements Callable<Integer> {
     inFlight.set(concurrency);
     for (int i = 0; i < concurrency; i++) next[0].run();
     Thread.sleep((long) (warmupSeconds * 1000));
-    if (gcPauses.startupCollectionsPending()) {
+    if (gcPauses.heapStillGrowing()) {
       long warmedAt = System.nanoTime();
       stopAt.set(Long.MAX_VALUE);
-      while (gcPauses.startupCollectionsPending() && System.nanoTime() - warmedAt < MAX_EXTRA_WARMUP_NANOS) {
+      while (gcPauses.heapStillGrowing() && System.nanoTime() - warmedAt < MAX_EXTRA_WARMUP_NANOS) {
         Thread.sleep(100);
       }
       stopAt.set(System.nanoTime() + (long) (seconds * 1e9) + TimeUnit.SECONDS.toNanos(1));
-      log.printf(Locale.ROOT, "warm-up ran %.1f s longer, until ZGC's start-up collections were done%n",
+      log.printf(Locale.ROOT, "warm-up ran %.1f s longer, until the heap had grown to where ZGC recycles it%n",
           (System.nanoTime() - warmedAt) / 1e9);
     }
     CpuMeter.Snapshot c0 = cpu.snapshot();
@@ -490,6 +497,23 @@ public final class BenchMain implements Callable<Integer> {
     CpuMeter.Snapshot c1 = cpu.snapshot();
     return new Phase(ok.get(), errors.get(), firstError.get(), (c1.wallNanos() - c0.wallNanos()) / 1e9,
         cpu.between(c0, c1), s1.since(s0), c0.wallNanos());
+  }
+
+  /**
+   * The latency row's open loop again at half its rate: how the tail depends on the load. At low rates each
+   * request travels alone (its own wake-ups, commit and fsync), so the node's CPU per signature rises as the rate
+   * falls; this shows where the two cores stop queueing.
+   */
+  private Map<String, Object> quarterLoad(
+      PalisadeNode node, LoadClient http, CpuMeter cpu, String[] paths, AtomicLong seq, long baseEpoch,
+      double rate, double seconds) throws InterruptedException {
+    Latencies lat = new Latencies(1_000_000);
+    Phase phase = openLoop(node, http, cpu, paths, seq, baseEpoch, rate, seconds, lat);
+    double[] ms = lat.percentilesMs();
+    log.printf(Locale.ROOT, "latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", rate, ms[0], ms[2]);
+    return Row.details("rate", round(rate, 0), "p50Ms", round(ms[0], 2), "p90Ms", round(ms[1], 2),
+        "p99Ms", round(ms[2], 2), "errors", phase.errors(), "cpu", phase.cpu().describe(),
+        "nodeCpuMsPerSignature", round(phase.nodeCpuMsPerSignature(), 3));
   }
 
   /** Every validator's ATTESTATION and AGGREGATION_SLOT for one slot, all queued at once. */
@@ -599,7 +623,7 @@ public final class BenchMain implements Callable<Integer> {
     double e2eRatio = r.e2e().rate() / raw;
     double e2eTarget = e2eTarget(r.store());
     CpuMeter.Shares ec = r.e2e().cpu();
-    double nodeCpuMsPerSig = ec.node() * r.e2e().seconds() * ec.cores() * 1000 / Math.max(1, r.e2e().ok());
+    double nodeCpuMsPerSig = r.e2e().nodeCpuMsPerSignature();
     rows.add(new Row("e2e", r.store(), round(r.e2e().rate(), 0), "signatures/s", round(e2eRatio, 3),
         "e2e ÷ raw (raw sampled just before and after: " + Math.round(raw) + "/s)", "≥ " + e2eTarget,
         status(e2eRatio >= e2eTarget),
@@ -644,8 +668,9 @@ public final class BenchMain implements Callable<Integer> {
             "errors", r.latency().errors(), "firstError", r.latency().firstError(), "cpu", r.latency().cpu().describe(),
             "generatorCpuShare", round(r.latency().cpu().generator(), 3),
             "nodeCpuByThreadRole", r.latency().cpu().groups(),
+            "nodeCpuMsPerSignature", round(r.latency().nodeCpuMsPerSignature(), 3),
             "nodeAllocatedKibPerSignature", round(r.latency().cpu().allocatedKibPer(r.latency().ok()), 1),
-            "gc", r.latencyGc())));
+            "gc", r.latencyGc(), "atQuarterLoad", r.quarterLoad())));
 
     StoreStats e = r.e2e().stats();
     StoreStats bs = r.burst().stats();
@@ -823,7 +848,8 @@ public final class BenchMain implements Callable<Integer> {
       case "burst" -> "p50/p90/p99/max " + d.get("p50Ms") + "/" + d.get("p90Ms") + "/" + d.get("p99Ms") + "/"
           + d.get("maxMs") + " ms; errors " + d.get("errors") + "; " + d.get("cpu");
       case "latency" -> "p50 " + d.get("p50Ms") + " ms, max " + d.get("maxMs") + " ms at " + d.get("rate")
-          + "/s; errors " + d.get("errors") + "; " + d.get("cpu") + "; " + gcText(d.get("gc"));
+          + "/s; errors " + d.get("errors") + "; " + d.get("cpu") + "; " + gcText(d.get("gc")) + "; at 25% load "
+          + quarterText(d.get("atQuarterLoad"));
       case "cpu" -> "blst " + d.get("rawCpuMsPerSignature") + " ms/sig; "
           + (Boolean.TRUE.equals(d.get("dbMeasured")) ? "PostgreSQL's own " + d.get("dbCpuMsPerSignature") + " ms/sig apart" : "no DB process")
           + "; e2e " + gcText(d.get("gc"));
@@ -839,6 +865,12 @@ public final class BenchMain implements Callable<Integer> {
           : String.valueOf(d.getOrDefault("why", ""));
       default -> String.valueOf(d.getOrDefault("client", ""));
     };
+  }
+
+  private static String quarterText(Object quarter) {
+    Map<?, ?> q = (Map<?, ?>) quarter;
+    return q == null ? "" : "(" + q.get("rate") + "/s): p50 " + q.get("p50Ms") + " ms, p99 " + q.get("p99Ms") + " ms, node "
+        + q.get("nodeCpuMsPerSignature") + " ms CPU/sig";
   }
 
   @SuppressWarnings("unchecked")

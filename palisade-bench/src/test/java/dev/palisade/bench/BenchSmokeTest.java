@@ -72,6 +72,12 @@ class BenchSmokeTest {
         JsonNode gc = row.get("details").get("gc");
         assertTrue(gc.has("collections") && gc.has("collectionMs") && gc.has("collectionCauses"), row.toString());
         assertTrue(row.get("details").get("nodeCpuByThreadRole").has("eventloop"), row.toString());
+        assertTrue(row.get("details").get("nodeCpuMsPerSignature").asDouble() > 0, row.toString());
+        // the same open loop at half the rate: how the tail depends on the load
+        JsonNode quarter = row.get("details").get("atQuarterLoad");
+        assertEquals(row.get("details").get("rate").asDouble() / 2, quarter.get("rate").asDouble(), 1.0, row.toString());
+        assertTrue(quarter.get("p99Ms").asDouble() > 0 && quarter.get("nodeCpuMsPerSignature").asDouble() > 0, row.toString());
+        assertEquals(0, quarter.get("errors").asInt(), row.toString());
       }
       if (row.get("name").asText().equals("cpu") && row.get("store").asText().equals("postgres")) {
         assertTrue(row.get("details").get("dbCpuMsPerSignature").asDouble() > 0, "PostgreSQL's CPU apart: " + row);
