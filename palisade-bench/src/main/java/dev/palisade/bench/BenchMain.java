@@ -345,7 +345,7 @@ public final class BenchMain implements Callable<Integer> {
       Map<String, Object> latencyGc = gcPauses.between(l0, System.nanoTime());
       double[] latencyMs = lat.percentilesMs();
       log.printf(Locale.ROOT, "%s latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", store, rate, latencyMs[0], latencyMs[2]);
-      Map<String, Object> quarterLoad = quarterLoad(node, http, cpu, paths, seq, baseEpoch, rate / 2, latencySeconds / 2);
+      Map<String, Object> quarterLoad = quarterLoad(store, node, http, cpu, paths, seq, baseEpoch, rate / 2, latencySeconds / 2);
       long burstEpoch = baseEpoch + seq.get() / n + 2;
       Latencies sinceStart = new Latencies(2 * n);
       Phase burst = burst(node, http, cpu, paths, burstEpoch, sinceStart);
@@ -505,12 +505,12 @@ public final class BenchMain implements Callable<Integer> {
    * falls; this shows where the two cores stop queueing.
    */
   private Map<String, Object> quarterLoad(
-      PalisadeNode node, LoadClient http, CpuMeter cpu, String[] paths, AtomicLong seq, long baseEpoch,
+      String store, PalisadeNode node, LoadClient http, CpuMeter cpu, String[] paths, AtomicLong seq, long baseEpoch,
       double rate, double seconds) throws InterruptedException {
     Latencies lat = new Latencies(1_000_000);
     Phase phase = openLoop(node, http, cpu, paths, seq, baseEpoch, rate, seconds, lat);
     double[] ms = lat.percentilesMs();
-    log.printf(Locale.ROOT, "latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", rate, ms[0], ms[2]);
+    log.printf(Locale.ROOT, "%s latency at %.0f/s: p50 %.2f ms p99 %.2f ms%n", store, rate, ms[0], ms[2]);
     return Row.details("rate", round(rate, 0), "p50Ms", round(ms[0], 2), "p90Ms", round(ms[1], 2),
         "p99Ms", round(ms[2], 2), "errors", phase.errors(), "cpu", phase.cpu().describe(),
         "nodeCpuMsPerSignature", round(phase.nodeCpuMsPerSignature(), 3));

@@ -23,6 +23,10 @@ import jdk.jfr.consumer.RecordingStream;
 final class GcPauses implements AutoCloseable {
   private static final long FLUSH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+  /** ZGC's causes for a collection once it runs on its own statistics (not Warmup, System.gc(), Metadata…). */
+  private static final Set<String> STEADY_STATE_CAUSES =
+      Set.of("High Usage", "Allocation Rate", "Allocation Stall", "Proactive", "Timer");
+
   /** A safepoint: when it ended (System.nanoTime), how long it lasted, whether a collector ran in it. */
   private record Stop(long endNanos, long durationNanos, boolean gc) {}
 
@@ -90,8 +94,8 @@ final class GcPauses implements AutoCloseable {
 
   /**
    * Whether ZGC's heap is still growing into memory the process has never touched. Until the heap first fills,
-   * every new page of it is a page fault and a page cleared by the kernel on the allocating thread (on this VM
-   * ~13 % of the machine at half load, <code>clear_page_erms</code> under <code>shmem_fault</code>); after it, the
+   * every new page of it is a page fault and a page cleared by the kernel on the allocating thread (on the bench's
+   * VM ~13 % of the machine at half load, {@code clear_page_erms} under {@code shmem_fault}); after it, the
    * collector hands out pages it has freed. ZGC first runs its start-up (Warmup) collections at 10, 20 and 30 % of
    * the heap used, then collects by its own rules (High Usage, Allocation Rate) when the heap nears full: the first
    * such collection marks the heap grown. A node that runs for days has this behind it within its first minutes
@@ -103,10 +107,6 @@ final class GcPauses implements AutoCloseable {
       return cycles.stream().noneMatch(c -> STEADY_STATE_CAUSES.contains(c.cause()));
     }
   }
-
-  /** ZGC's causes for a collection once it runs on its own statistics (not Warmup, System.gc(), Metadata…). */
-  private static final Set<String> STEADY_STATE_CAUSES =
-      Set.of("High Usage", "Allocation Rate", "Allocation Stall", "Proactive", "Timer");
 
   static boolean isGc(String operation) {
     return operation.startsWith("Z") || operation.startsWith("G1") || operation.startsWith("ParallelGC")
