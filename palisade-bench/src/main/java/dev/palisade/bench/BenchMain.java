@@ -261,7 +261,12 @@ public final class BenchMain implements Callable<Integer> {
 
     /** The node's CPU (its threads, the JVM's own; not the generator's) per signature, in ms. */
     double nodeCpuMsPerSignature() {
-      return cpu.node() * seconds * cpu.cores() * 1000 / Math.max(1, ok);
+      return cpuMsPerSignature(cpu.node());
+    }
+
+    /** CPU per signature, in ms, of whatever used {@code share} of (wall × cores) in this phase. */
+    double cpuMsPerSignature(double share) {
+      return share * seconds * cpu.cores() * 1000 / Math.max(1, ok);
     }
 
     long endNanos() {
@@ -636,7 +641,7 @@ public final class BenchMain implements Callable<Integer> {
             "nodeAllocatedKibPerSignature", round(ec.allocatedKibPer(r.e2e().ok()), 1),
             "nodeCpuByThreadRole", ec.groups(), "hashToCurve", r.hashToCurve())));
 
-    double dbCpuMsPerSig = ec.db() * r.e2e().seconds() * ec.cores() * 1000 / Math.max(1, r.e2e().ok());
+    double dbCpuMsPerSig = r.e2e().cpuMsPerSignature(ec.db());
     double efficiency = r.rawCpuMsPerSig() / nodeCpuMsPerSig;
     rows.add(new Row("cpu", r.store(), round(nodeCpuMsPerSig, 3), "ms node CPU per signature (e2e)",
         round(efficiency, 3), "cpuEfficiency = blst CPU/sig (" + round(r.rawCpuMsPerSig(), 3) + " ms) ÷ node CPU/sig",
